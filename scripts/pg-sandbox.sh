@@ -1,0 +1,443 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR disable=SC2015,SC2016
+# Throwaway PostgreSQL 15 cluster for PoolGuard's tests.
+#
+# usage: scripts/pg-sandbox.sh start|stop|env
+#   start  create (initdb) and start the cluster, or, if it is already running and
+#          healthy with the same settings, do nothing; then print the settings
+#   env    print the settings of the running sandbox (exit 1 if none is running)
+#   stop   stop the server and remove the sandbox dir (kept if POOLGUARD_SANDBOX_KEEP=1)
+#
+# The settings are printed on stdout as shell lines (`eval "$(scripts/pg-sandbox.sh start)"`)
+# and written to $POOLGUARD_SANDBOX_DIR/sandbox.env (mode 0600):
+#   export POOLGUARD_TEST_PG='Host=127.0.0.1;Port=N;Username=postgres;Password=...'
+#   export POOLGUARD_TEST_PG_HOST='127.0.0.1'
+#   export POOLGUARD_TEST_PG_PORT='N'
+#   export POOLGUARD_TEST_PG_SUPERPASS='...'
+#   export POOLGUARD_TEST_PG_DIR='/tmp/poolguard-sandbox'    (also the unix socket dir)
+#   export POOLGUARD_TEST_PG_MAX_CONNECTIONS='40'
+#   export POOLGUARD_TEST_PG_BIN='/usr/lib/postgresql/15/bin' (psql, pgbench, pg_ctl)
+# Log messages go to stderr.
+#
+# env: POOLGUARD_SANDBOX_DIR (default /tmp/poolguard-sandbox), POOLGUARD_SANDBOX_PORT
+#      (default: first free port from 54320 up), POOLGUARD_SANDBOX_MAX_CONNECTIONS (40),
+#      POOLGUARD_SANDBOX_KEEP=1 (stop keeps the dir), POOLGUARD_SANDBOX_OS_USER (OS user
+#      that runs the server; default postgres if it exists, else poolguard-pg, created
+#      with useradd --system; when not root: the current user).
+#
+# Cluster: listen_addresses=127.0.0.1 only, unix socket in the sandbox dir, fsync/
+# synchronous_commit/full_page_writes off, superuser_reserved_connections=3,
+# shared_buffers=128MB, log in $DIR/postgres.log.
+# Auth: local trust; TCP scram-sha-256, except role pg_md5 (md5).
+# Roles: postgres (superuser, random password), pg_scram/scram_pw (SCRAM secret),
+#        (names starting with pg_ are reserved by PostgreSQL: the roles are created under
+#        temporary names and renamed in pg_authid, so ALTER/DROP ROLE on them is refused)
+#        pg_md5/md5_pw (md5 hash), pg_app/app_pw (SCRAM); databases app and pgbench
+#        (owner pg_app, CONNECT granted to pg_scram and pg_md5); pgbench -i -s 1 in pgbench.
+# Exit codes: 0 ok, 1 failure, 2 usage, 3 PostgreSQL missing and not root.
+set -Eeuo pipefail
+
+# Never let the caller's libpq environment (PGHOST, PGUSER, PGOPTIONS, ...) leak in.
+while IFS= read -r _v; do
+  case "$_v" in PG*) unset "$_v" ;; esac
+done < <(compgen -e)
+export PGCONNECT_TIMEOUT=5
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck disable=SC2034  # used by lib/common.sh
+PG_LOG_TAG=pg-sandbox
+# shellcheck source=lib/common.sh
+. "$here/lib/common.sh"
+
+usage() { sed -n '3,9p' "$0" >&2; exit 2; }
+[ $# -eq 1 ] || usage
+CMD="$1"
+case "$CMD" in start|stop|env) ;; *) usage ;; esac
+
+SANDBOX_DIR="${POOLGUARD_SANDBOX_DIR:-/tmp/poolguard-sandbox}"
+case "$SANDBOX_DIR" in /*) ;; *) SANDBOX_DIR="$PWD/$SANDBOX_DIR" ;; esac
+SANDBOX_DIR="${SANDBOX_DIR%/}"
+[ -n "$SANDBOX_DIR" ] && [ "$SANDBOX_DIR" != "/" ] || pg_die "bad POOLGUARD_SANDBOX_DIR"
+# the unix socket path ($DIR/.s.PGSQL.NNNNN) must fit in sun_path (107 bytes)
+[ "${#SANDBOX_DIR}" -le 88 ] || pg_die "POOLGUARD_SANDBOX_DIR too long for a unix socket path (max 88 chars): $SANDBOX_DIR"
+
+DATA="$SANDBOX_DIR/data"
+LOGFILE="$SANDBOX_DIR/postgres.log"
+ENVFILE="$SANDBOX_DIR/sandbox.env"
+PWFILE="$SANDBOX_DIR/superuser.pw"
+PORTFILE="$SANDBOX_DIR/port"
+USERFILE="$SANDBOX_DIR/os_user"
+PARAMSFILE="$SANDBOX_DIR/params"
+MARKER="$SANDBOX_DIR/.poolguard-sandbox"
+READY="$SANDBOX_DIR/.ready"
+HOST=127.0.0.1
+MAXCONN="${POOLGUARD_SANDBOX_MAX_CONNECTIONS:-40}"
+REQ_PORT="${POOLGUARD_SANDBOX_PORT:-}"
+PORT_FIRST=54320
+PORT_LAST=54419
+
+[[ "$MAXCONN" =~ ^[0-9]+$ ]] && [ "$MAXCONN" -ge 5 ] || pg_die "POOLGUARD_SANDBOX_MAX_CONNECTIONS must be an integer >= 5"
+if [ -n "$REQ_PORT" ]; then
+  [[ "$REQ_PORT" =~ ^[0-9]+$ ]] && [ "$REQ_PORT" -ge 1024 ] && [ "$REQ_PORT" -le 65535 ] \
+    || pg_die "POOLGUARD_SANDBOX_PORT must be a port number in 1024..65535"
+fi
+
+OS_USER=""
+
+# --- helpers ------------------------------------------------------------------
+
+log_tail() {
+  if [ -f "$LOGFILE" ]; then
+    pg_log "---- last lines of $LOGFILE ----"
+    tail -n 30 "$LOGFILE" >&2 || true
+    pg_log "---- end of server log ----"
+  fi
+}
+
+fail() { pg_log "ERROR: $*"; log_tail; exit 1; }
+
+choose_os_user() {
+  if [ -f "$USERFILE" ] && [ "$CMD" != start ]; then
+    OS_USER="$(cat "$USERFILE")"
+  elif [ -n "${POOLGUARD_SANDBOX_OS_USER:-}" ]; then
+    OS_USER="$POOLGUARD_SANDBOX_OS_USER"
+  elif is_root; then
+    if id postgres >/dev/null 2>&1; then OS_USER=postgres; else OS_USER=poolguard-pg; fi
+  else
+    OS_USER="$(id -un)"
+  fi
+  if ! is_root && [ "$OS_USER" != "$(id -un)" ]; then
+    pg_die "not root: the server can only run as the current user ($(id -un)), not $OS_USER"
+  fi
+  [ "$OS_USER" != root ] || pg_die "PostgreSQL refuses to run as root; pick another POOLGUARD_SANDBOX_OS_USER"
+}
+
+ensure_os_user() {
+  id "$OS_USER" >/dev/null 2>&1 && return 0
+  is_root || pg_die "OS user $OS_USER does not exist"
+  pg_log "creating system user $OS_USER"
+  useradd --system --user-group --no-create-home --home-dir /nonexistent \
+          --shell /usr/sbin/nologin "$OS_USER" || pg_die "useradd $OS_USER failed"
+}
+
+# Run a command as the server's OS user, from /, with the soft fd limit raised
+# to the hard one (runuser's pam_limits would otherwise reset it to 1024).
+# fd 9 (our lock) is closed so that the postmaster does not inherit the lock.
+as_user() {
+  if [ "$(id -un)" = "$OS_USER" ]; then
+    ( cd / && { ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; } && exec "$@" ) 9>&-
+  else
+    runuser -u "$OS_USER" -- bash -c 'cd / && { ulimit -n "$(ulimit -Hn)" 2>/dev/null || true; }; exec "$@"' bash "$@" 9>&-
+  fi
+}
+
+# Install a root-made file as the OS user's file (mode $3).
+put_user_file() {  # put_user_file <src> <dst> <mode>
+  if is_root && [ "$OS_USER" != root ]; then
+    install -m "$3" -o "$OS_USER" -g "$(id -gn "$OS_USER")" "$1" "$2"
+  else
+    install -m "$3" "$1" "$2"
+  fi
+  rm -f "$1"
+}
+
+postmaster_pid() {
+  [ -f "$DATA/postmaster.pid" ] || return 1
+  local pid; pid="$(head -n1 "$DATA/postmaster.pid" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  kill -0 "$pid" 2>/dev/null || return 1
+  if [ -r "/proc/$pid/comm" ]; then
+    case "$(cat "/proc/$pid/comm" 2>/dev/null)" in postgres|postmaster) ;; *) return 1 ;; esac
+  fi
+  echo "$pid"
+}
+
+server_running() { postmaster_pid >/dev/null; }
+
+# psql over TCP with a password; prints the query's result.
+tcp_psql() {  # tcp_psql <port> <user> <password> <db> <sql>
+  PGPASSWORD="$3" "$PGBIN/psql" -X -q -w -tA -h "$HOST" -p "$1" -U "$2" -d "$4" -c "$5"
+}
+
+healthy() {
+  [ -f "$READY" ] && [ -f "$PORTFILE" ] && [ -f "$PWFILE" ] && [ -f "$ENVFILE" ] || return 1
+  server_running || return 1
+  local out
+  out="$(tcp_psql "$(cat "$PORTFILE")" postgres "$(cat "$PWFILE")" postgres 'select 1' 2>/dev/null)" || return 1
+  [ "$out" = 1 ]
+}
+
+wanted_params() { printf 'maxconn=%s port=%s user=%s pgbin=%s\n' "$MAXCONN" "${REQ_PORT:-auto}" "$OS_USER" "$PGBIN"; }
+
+port_free() {  # port_free <port>: nothing listens on / is bound to it
+  local p="$1"
+  if (exec 3<>"/dev/tcp/$HOST/$p") 2>/dev/null; then return 1; fi
+  if command -v ss >/dev/null 2>&1; then
+    # TIME_WAIT leftovers do not block a listener (postgres sets SO_REUSEADDR)
+    [ -z "$(ss -Htan exclude time-wait "( sport = :$p )" 2>/dev/null)" ] || return 1
+  fi
+  return 0
+}
+
+stop_server() {
+  local pid
+  pid="$(postmaster_pid)" || return 0
+  pg_log "stopping server (pid $pid)"
+  if as_user "$PGBIN/pg_ctl" -D "$DATA" stop -m fast -w -t 30 >/dev/null 2>&1; then return 0; fi
+  pg_log "fast shutdown did not finish in 30 s; trying immediate"
+  if as_user "$PGBIN/pg_ctl" -D "$DATA" stop -m immediate -w -t 10 >/dev/null 2>&1; then return 0; fi
+  pid="$(postmaster_pid)" || return 0
+  pg_log "killing postmaster $pid"
+  kill -KILL "$pid" 2>/dev/null || true
+  local _
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  pg_die "could not stop postmaster $pid"
+}
+
+wipe_dir() {
+  [ -e "$SANDBOX_DIR" ] || return 0
+  if [ -f "$MARKER" ] || [ -z "$(ls -A "$SANDBOX_DIR" 2>/dev/null)" ]; then
+    rm -rf -- "$SANDBOX_DIR"
+  else
+    pg_die "refusing to remove $SANDBOX_DIR: it is not a PoolGuard sandbox (no $MARKER)"
+  fi
+}
+
+lock() {
+  mkdir -p "$(dirname "$SANDBOX_DIR")"
+  exec 9>"$SANDBOX_DIR.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock -w 120 9 || pg_die "another pg-sandbox.sh holds $SANDBOX_DIR.lock for more than 120 s"
+  fi
+}
+
+print_env() { cat "$ENVFILE"; }
+
+# --- start ----------------------------------------------------------------------
+
+write_conf() {  # write_conf <port>
+  local tmp; tmp="$(mktemp "$SANDBOX_DIR/conf.XXXXXX")"
+  cat >"$tmp" <<EOF
+# generated by scripts/pg-sandbox.sh -- throwaway test cluster
+listen_addresses = '$HOST'
+port = $1
+unix_socket_directories = '$SANDBOX_DIR'
+unix_socket_permissions = 0700
+max_connections = $MAXCONN
+superuser_reserved_connections = 3
+shared_buffers = 128MB
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+password_encryption = 'scram-sha-256'
+logging_collector = off
+log_line_prefix = '%m [%p] %q%u@%d '
+log_min_messages = warning
+log_connections = off
+log_disconnections = off
+log_timezone = 'UTC'
+timezone = 'UTC'
+EOF
+  put_user_file "$tmp" "$DATA/poolguard.conf" 0600
+}
+
+write_hba() {
+  local tmp; tmp="$(mktemp "$SANDBOX_DIR/hba.XXXXXX")"
+  cat >"$tmp" <<'EOF'
+# generated by scripts/pg-sandbox.sh
+# TYPE  DATABASE  USER      ADDRESS         METHOD
+local   all       all                       trust
+host    all       pg_md5    127.0.0.1/32    md5
+host    all       all       127.0.0.1/32    scram-sha-256
+EOF
+  put_user_file "$tmp" "$DATA/pg_hba.conf" 0600
+}
+
+create_cluster() {
+  mkdir -p "$SANDBOX_DIR"
+  : >"$MARKER"
+  if is_root; then chown "$OS_USER:$(id -gn "$OS_USER")" "$SANDBOX_DIR"; fi
+  chmod 0700 "$SANDBOX_DIR"
+  as_user test -w "$SANDBOX_DIR" -a -x "$SANDBOX_DIR" \
+    || pg_die "OS user $OS_USER cannot use $SANDBOX_DIR (is a parent directory not searchable?); set POOLGUARD_SANDBOX_DIR to a dir under /tmp"
+  echo "$OS_USER" >"$USERFILE"
+  wanted_params >"$PARAMSFILE"
+
+  local tmp pw
+  pw="$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-24)"
+  [ "${#pw}" -ge 16 ] || pg_die "could not generate a password"
+  tmp="$(mktemp "$SANDBOX_DIR/pw.XXXXXX")"
+  printf '%s\n' "$pw" >"$tmp"
+  put_user_file "$tmp" "$PWFILE" 0600
+
+  pg_log "initdb $DATA (OS user $OS_USER)"
+  as_user "$PGBIN/initdb" -D "$DATA" -U postgres --pwfile="$PWFILE" \
+      --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync --no-instructions \
+      >"$SANDBOX_DIR/initdb.log" 2>&1 \
+    || { cat "$SANDBOX_DIR/initdb.log" >&2; pg_die "initdb failed"; }
+  as_user bash -c "printf '%s\n' \"include 'poolguard.conf'\" >> '$DATA/postgresql.conf'"
+  write_hba
+}
+
+start_server() {
+  local ports port out
+  if [ -n "$REQ_PORT" ]; then ports="$REQ_PORT"; else ports="$(seq "$PORT_FIRST" "$PORT_LAST")"; fi
+  for port in $ports; do
+    if ! port_free "$port"; then
+      [ -z "$REQ_PORT" ] || pg_die "POOLGUARD_SANDBOX_PORT=$REQ_PORT is already in use on $HOST"
+      continue
+    fi
+    write_conf "$port"
+    local before=0
+    [ -f "$LOGFILE" ] && before="$(wc -l <"$LOGFILE")"
+    pg_log "starting PostgreSQL on $HOST:$port (max_connections=$MAXCONN)"
+    if out="$(as_user "$PGBIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t 30 start 2>&1)"; then
+      echo "$port" >"$PORTFILE"
+      return 0
+    fi
+    # lost a race for the port: try the next one
+    if [ -z "$REQ_PORT" ] && ! server_running \
+       && tail -n +"$((before + 1))" "$LOGFILE" 2>/dev/null | grep -q 'Address already in use'; then
+      pg_log "port $port was taken meanwhile; trying the next one"
+      continue
+    fi
+    printf '%s\n' "$out" >&2
+    stop_server || true
+    fail "pg_ctl start failed (port $port)"
+  done
+  pg_die "no free TCP port in $PORT_FIRST..$PORT_LAST on $HOST"
+}
+
+setup_roles() {
+  local port; port="$(cat "$PORTFILE")"
+  pg_log "creating roles pg_scram, pg_md5, pg_app and databases app, pgbench"
+  "$PGBIN/psql" -X -q -w -v ON_ERROR_STOP=1 -h "$SANDBOX_DIR" -p "$port" -U postgres -d postgres \
+      >"$SANDBOX_DIR/setup.log" 2>&1 <<'SQL' || { cat "$SANDBOX_DIR/setup.log" >&2; return 1; }
+-- Role names starting with "pg_" are reserved: CREATE ROLE / ALTER ROLE RENAME refuse
+-- them. So each role is created under a temporary name and renamed in the catalog
+-- (superuser + allow_system_table_mods). A SCRAM secret does not depend on the role
+-- name; an md5 hash does (md5(password || rolname)), so it is computed for the final name.
+SET allow_system_table_mods = on;
+SET password_encryption = 'scram-sha-256';
+CREATE ROLE poolguard_tmp_scram LOGIN PASSWORD 'scram_pw';
+CREATE ROLE poolguard_tmp_app LOGIN PASSWORD 'app_pw';
+SET password_encryption = 'md5';
+SELECT format('CREATE ROLE poolguard_tmp_md5 LOGIN PASSWORD %L', 'md5' || md5('md5_pw' || 'pg_md5')) \gexec
+RESET password_encryption;
+UPDATE pg_authid SET rolname = 'pg_scram' WHERE rolname = 'poolguard_tmp_scram';
+UPDATE pg_authid SET rolname = 'pg_app'   WHERE rolname = 'poolguard_tmp_app';
+UPDATE pg_authid SET rolname = 'pg_md5'   WHERE rolname = 'poolguard_tmp_md5';
+RESET allow_system_table_mods;
+CREATE DATABASE app OWNER pg_app;
+CREATE DATABASE pgbench OWNER pg_app;
+GRANT CONNECT ON DATABASE app, pgbench TO pg_scram, pg_md5;
+SQL
+  pg_log "pgbench -i -s 1 -q (database pgbench, as pg_app)"
+  PGPASSWORD=app_pw "$PGBIN/pgbench" -h "$HOST" -p "$port" -U pg_app -i -s 1 -q pgbench \
+      >"$SANDBOX_DIR/pgbench-init.log" 2>&1 \
+    || { cat "$SANDBOX_DIR/pgbench-init.log" >&2; return 1; }
+
+  # Check every login path over TCP (hba + stored password formats).
+  local u pw db
+  for u in postgres:"$(cat "$PWFILE")":postgres pg_scram:scram_pw:app pg_md5:md5_pw:app pg_app:app_pw:pgbench; do
+    IFS=: read -r u pw db <<<"$u"
+    [ "$(tcp_psql "$port" "$u" "$pw" "$db" 'select 1' 2>&1)" = 1 ] \
+      || { pg_log "login check failed: $u@$db over TCP"; return 1; }
+  done
+  local kinds
+  kinds="$("$PGBIN/psql" -X -q -w -tA -h "$SANDBOX_DIR" -p "$port" -U postgres -d postgres -c \
+    "select string_agg(rolname || '=' || split_part(rolpassword, '\$', 1), ' ' order by rolname) from pg_authid where rolname in ('pg_scram','pg_md5')")"
+  case "$kinds" in
+    "pg_md5=md5"*" pg_scram=SCRAM-SHA-256") ;;
+    *) pg_log "unexpected password formats: $kinds"; return 1 ;;
+  esac
+}
+
+write_env() {
+  local port pw tmp
+  port="$(cat "$PORTFILE")"; pw="$(cat "$PWFILE")"
+  tmp="$(mktemp "$SANDBOX_DIR/env.XXXXXX")"
+  cat >"$tmp" <<EOF
+export POOLGUARD_TEST_PG='Host=$HOST;Port=$port;Username=postgres;Password=$pw'
+export POOLGUARD_TEST_PG_HOST='$HOST'
+export POOLGUARD_TEST_PG_PORT='$port'
+export POOLGUARD_TEST_PG_SUPERPASS='$pw'
+export POOLGUARD_TEST_PG_DIR='$SANDBOX_DIR'
+export POOLGUARD_TEST_PG_MAX_CONNECTIONS='$MAXCONN'
+export POOLGUARD_TEST_PG_BIN='$PGBIN'
+EOF
+  chmod 0600 "$tmp"
+  mv -f "$tmp" "$ENVFILE"
+}
+
+on_start_error() {
+  local rc=$?
+  trap - ERR
+  pg_log "ERROR: start failed (rc=$rc, line ${1:-?}); the server is stopped, $SANDBOX_DIR is kept for inspection"
+  log_tail
+  stop_server >/dev/null 2>&1 || true
+  exit 1
+}
+
+cmd_start() {
+  lock
+  choose_os_user
+  if [ -f "$MARKER" ] && [ "$(cat "$PARAMSFILE" 2>/dev/null || true)" = "$(wanted_params)" ] && healthy; then
+    pg_log "sandbox already running in $SANDBOX_DIR on $HOST:$(cat "$PORTFILE")"
+    print_env
+    return 0
+  fi
+  if [ -e "$SANDBOX_DIR" ]; then
+    [ -f "$MARKER" ] || [ -z "$(ls -A "$SANDBOX_DIR" 2>/dev/null)" ] \
+      || pg_die "$SANDBOX_DIR exists and is not a PoolGuard sandbox; remove it or set POOLGUARD_SANDBOX_DIR"
+    pg_log "recreating sandbox in $SANDBOX_DIR (stale, incomplete or different settings)"
+    # stop with the OS user that created it
+    local want="$OS_USER"
+    [ -f "$USERFILE" ] && OS_USER="$(cat "$USERFILE")"
+    if id "$OS_USER" >/dev/null 2>&1; then stop_server; fi
+    OS_USER="$want"
+    wipe_dir
+  fi
+  ensure_postgres_installed
+  ensure_os_user
+  trap 'on_start_error $LINENO' ERR
+  create_cluster
+  start_server
+  setup_roles
+  write_env
+  : >"$READY"
+  trap - ERR
+  pg_log "sandbox ready: $HOST:$(cat "$PORTFILE"), dir $SANDBOX_DIR, log $LOGFILE"
+  print_env
+}
+
+cmd_env() {
+  [ -f "$MARKER" ] || pg_die "no sandbox in $SANDBOX_DIR (run: scripts/pg-sandbox.sh start)"
+  healthy || pg_die "the sandbox in $SANDBOX_DIR is not running or not healthy (run: scripts/pg-sandbox.sh start)"
+  print_env
+}
+
+cmd_stop() {
+  lock
+  if [ ! -e "$SANDBOX_DIR" ]; then
+    pg_log "no sandbox in $SANDBOX_DIR"
+    return 0
+  fi
+  [ -f "$MARKER" ] || [ -z "$(ls -A "$SANDBOX_DIR" 2>/dev/null)" ] \
+    || pg_die "$SANDBOX_DIR is not a PoolGuard sandbox; not touching it"
+  choose_os_user
+  if id "$OS_USER" >/dev/null 2>&1; then stop_server; fi
+  if [ "${POOLGUARD_SANDBOX_KEEP:-0}" = 1 ]; then
+    rm -f "$READY"
+    pg_log "stopped; keeping $SANDBOX_DIR (POOLGUARD_SANDBOX_KEEP=1)"
+  else
+    wipe_dir
+    pg_log "stopped and removed $SANDBOX_DIR"
+  fi
+}
+
+case "$CMD" in
+  start) cmd_start ;;
+  env) cmd_env ;;
+  stop) cmd_stop ;;
+esac

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds PoolGuard, starts a throwaway PostgreSQL 15 (scripts/pg-sandbox.sh) and runs the gateway
+# in front of it on 127.0.0.1:6432, printing how to connect. Ctrl-C stops the gateway and the sandbox.
+#
+#   scripts/quickstart.sh            # gateway on 6432, sandbox on a free port
+#   POOLGUARD_PORT=7432 scripts/quickstart.sh
+#
+# Installs PostgreSQL 15 from Debian if it is missing (needs root for that).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+port=${POOLGUARD_PORT:-6432}
+export POOLGUARD_SANDBOX_DIR=${POOLGUARD_SANDBOX_DIR:-/tmp/poolguard-quickstart}
+export POOLGUARD_SANDBOX_MAX_CONNECTIONS=${POOLGUARD_SANDBOX_MAX_CONNECTIONS:-40}
+
+command -v dotnet >/dev/null || { echo "quickstart: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+
+echo "== building PoolGuard"
+dotnet publish src/PoolGuard -c Release -o "$root/out" --nologo -v q
+
+echo "== starting the sandbox PostgreSQL"
+bash scripts/pg-sandbox.sh start >/dev/null
+# shellcheck disable=SC1091
+. "$POOLGUARD_SANDBOX_DIR/sandbox.env"
+
+config="$POOLGUARD_SANDBOX_DIR/poolguard.json"
+cat >"$config" <<JSON
+{
+  "PoolGuard": {
+    "ListenAddress": "127.0.0.1",
+    "ListenPort": $port,
+    "PoolMode": "session",
+    "DefaultPoolSize": 10,
+    "MaxClientConn": 200,
+    "MaxServerConnections": 30,
+    "QueryWaitTimeout": "30s",
+    "Databases": {
+      "app": { "Host": "127.0.0.1", "Port": $POOLGUARD_TEST_PG_PORT },
+      "pgbench": { "Host": "127.0.0.1", "Port": $POOLGUARD_TEST_PG_PORT }
+    },
+    "Users": {
+      "pg_app": { "Password": "app_pw" }
+    }
+  }
+}
+JSON
+
+cleanup() {
+  echo "== stopping the sandbox"
+  bash "$root/scripts/pg-sandbox.sh" stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+cat <<MSG
+
+PostgreSQL sandbox : 127.0.0.1:$POOLGUARD_TEST_PG_PORT (max_connections=$POOLGUARD_SANDBOX_MAX_CONNECTIONS)
+PoolGuard gateway  : 127.0.0.1:$port  (config: $config)
+
+Connect through the gateway:
+  PGPASSWORD=app_pw psql "host=127.0.0.1 port=$port user=pg_app dbname=app"
+Load it (10 clients, one server each in session mode):
+  PGPASSWORD=app_pw pgbench -h 127.0.0.1 -p $port -U pg_app -S -c 10 -T 10 pgbench
+
+Ctrl-C stops the gateway and the sandbox.
+MSG
+"$root/out/poolguard" run -c "$config"

@@ -1,0 +1,99 @@
+using Microsoft.Extensions.Configuration;
+using PoolGuard.Config.Model;
+
+namespace PoolGuard.Config.Json;
+
+/// <summary>Reads the named entries under PoolGuard:Databases and PoolGuard:Users.</summary>
+internal static class JsonEntrySettings
+{
+    private static readonly string[] DatabaseKeys =
+    [
+        nameof(DatabaseEntry.Host), nameof(DatabaseEntry.Port), nameof(DatabaseEntry.DbName), nameof(DatabaseEntry.User),
+        nameof(DatabaseEntry.Password), nameof(DatabaseEntry.PoolSize), nameof(DatabaseEntry.MinPoolSize),
+        nameof(DatabaseEntry.MaxDbConnections), nameof(DatabaseEntry.PoolMode),
+    ];
+
+    /// <summary>In the file a user's secret is "Password" — what people call it — even though it may be a hash.</summary>
+    private const string UserPassword = "Password";
+
+    private static readonly string[] UserKeys = [UserPassword, nameof(UserEntry.MaxUserConnections), nameof(UserEntry.PoolMode)];
+
+    public static Dictionary<string, DatabaseEntry> ReadDatabases(JsonSettingReader reader, IConfigurationSection section)
+    {
+        var databases = new Dictionary<string, DatabaseEntry>(StringComparer.Ordinal);
+        foreach (var entry in Entries(reader, section, "a database object such as { \"Host\": \"127.0.0.1\", \"Port\": 5432 }"))
+        {
+            var database = new DatabaseEntry { Name = entry.Key };
+            foreach (var setting in reader.KnownChildren(entry, DatabaseKeys))
+            {
+                database = setting.Key.ToLowerInvariant() switch
+                {
+                    "host" => reader.String(setting) is { } v ? database with { Host = v.Trim() } : database,
+                    "port" => reader.Int(setting) is { } v ? database with { Port = v } : database,
+                    "dbname" => database with { DbName = NullIfEmpty(reader.String(setting)) },
+                    "user" => database with { User = NullIfEmpty(reader.String(setting)) },
+                    "password" => database with { Password = NullIfEmpty(reader.String(setting)) },
+                    "poolsize" => database with { PoolSize = reader.Int(setting) },
+                    "minpoolsize" => database with { MinPoolSize = reader.Int(setting) },
+                    "maxdbconnections" => database with { MaxDbConnections = reader.Int(setting) },
+                    _ => database with { PoolMode = reader.PoolMode(setting) },
+                };
+            }
+
+            databases[entry.Key] = database;
+        }
+
+        return databases;
+    }
+
+    public static Dictionary<string, UserEntry> ReadUsers(JsonSettingReader reader, IConfigurationSection section)
+    {
+        var users = new Dictionary<string, UserEntry>(StringComparer.Ordinal);
+        foreach (var entry in Entries(reader, section, "a user object such as { \"Password\": \"…\" }"))
+        {
+            var user = new UserEntry { Name = entry.Key };
+            foreach (var setting in reader.KnownChildren(entry, UserKeys))
+            {
+                user = setting.Key.ToLowerInvariant() switch
+                {
+                    "password" => user with { Secret = NullIfEmpty(reader.String(setting)) },
+                    "maxuserconnections" => reader.Int(setting) is { } v ? user with { MaxUserConnections = v } : user,
+                    _ => user with { PoolMode = reader.PoolMode(setting) },
+                };
+            }
+
+            users[entry.Key] = user;
+        }
+
+        return users;
+    }
+
+    /// <summary>The named objects of a Databases or Users section; a bare value where an object belongs is an error.
+    /// An entry written as {} or null is still an entry: every setting takes its default.</summary>
+    private static List<IConfigurationSection> Entries(JsonSettingReader reader, IConfigurationSection section, string expected)
+    {
+        reader.Record(section);
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            reader.Error(section, "expected an object of named entries, found a single value");
+            return [];
+        }
+
+        var entries = new List<IConfigurationSection>();
+        foreach (var entry in section.GetChildren())
+        {
+            reader.Record(entry);
+            if (!string.IsNullOrEmpty(entry.Value))
+            {
+                reader.Error(entry, $"expected {expected}, found a single value");
+                continue;
+            }
+
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+}

@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Configuration;
+using PoolGuard.Config.Model;
+
+namespace PoolGuard.Config.Json;
+
+/// <summary>
+/// The keys directly under "PoolGuard" and how each one lands in the model. The table is the list of
+/// known keys, so a key cannot be accepted without being read, nor read without being known.
+/// </summary>
+internal static class JsonGlobalSettings
+{
+    public const string Databases = "Databases";
+    public const string Users = "Users";
+    public const string AuthFile = "AuthFile";
+
+    private delegate PoolGuardConfig Apply(JsonSettingReader reader, IConfigurationSection section, PoolGuardConfig config);
+
+    private static readonly Dictionary<string, Apply> Scalars = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(PoolGuardConfig.ListenAddress)] = (r, s, c) => r.String(s) is { } v ? c with { ListenAddress = v.Trim() } : c,
+        [nameof(PoolGuardConfig.ListenPort)] = (r, s, c) => r.Int(s) is { } v ? c with { ListenPort = v } : c,
+        [nameof(PoolGuardConfig.AuthType)] = (r, s, c) => r.AuthType(s) is { } v ? c with { AuthType = v } : c,
+        [nameof(PoolGuardConfig.AdminUsers)] = (r, s, c) => r.List(s) is { } v ? c with { AdminUsers = v } : c,
+        [nameof(PoolGuardConfig.PoolMode)] = (r, s, c) => r.PoolMode(s) is { } v ? c with { PoolMode = v } : c,
+        [nameof(PoolGuardConfig.DefaultPoolSize)] = (r, s, c) => r.Int(s) is { } v ? c with { DefaultPoolSize = v } : c,
+        [nameof(PoolGuardConfig.MinPoolSize)] = (r, s, c) => r.Int(s) is { } v ? c with { MinPoolSize = v } : c,
+        [nameof(PoolGuardConfig.MaxClientConn)] = (r, s, c) => r.Int(s) is { } v ? c with { MaxClientConn = v } : c,
+        [nameof(PoolGuardConfig.MaxDbConnections)] = (r, s, c) => r.Int(s) is { } v ? c with { MaxDbConnections = v } : c,
+        [nameof(PoolGuardConfig.MaxUserConnections)] = (r, s, c) => r.Int(s) is { } v ? c with { MaxUserConnections = v } : c,
+        [nameof(PoolGuardConfig.MaxServerConnections)] = (r, s, c) => r.Int(s) is { } v ? c with { MaxServerConnections = v } : c,
+        [nameof(PoolGuardConfig.MaxWaitingClients)] = (r, s, c) => r.Int(s) is { } v ? c with { MaxWaitingClients = v } : c,
+        [nameof(PoolGuardConfig.QueryWaitTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { QueryWaitTimeout = v } : c,
+        [nameof(PoolGuardConfig.ClientLoginTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ClientLoginTimeout = v } : c,
+        [nameof(PoolGuardConfig.ServerIdleTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ServerIdleTimeout = v } : c,
+        [nameof(PoolGuardConfig.ServerLifetime)] = (r, s, c) => r.Duration(s) is { } v ? c with { ServerLifetime = v } : c,
+        [nameof(PoolGuardConfig.ServerConnectTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ServerConnectTimeout = v } : c,
+        [nameof(PoolGuardConfig.ServerResetQuery)] = (r, s, c) => r.String(s) is { } v ? c with { ServerResetQuery = v } : c,
+        [nameof(PoolGuardConfig.IgnoreStartupParameters)] = (r, s, c) => r.List(s) is { } v ? c with { IgnoreStartupParameters = v } : c,
+    };
+
+    public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile];
+
+    /// <summary>Reads the PoolGuard section into a configuration; returns the AuthFile value, if any, for the loader.</summary>
+    public static PoolGuardConfig Read(JsonSettingReader reader, IConfigurationSection root, out IConfigurationSection? authFile)
+    {
+        var config = new PoolGuardConfig();
+        authFile = null;
+        foreach (var section in reader.KnownChildren(root, Keys))
+        {
+            if (Scalars.TryGetValue(section.Key, out var apply))
+            {
+                config = apply(reader, section, config);
+            }
+            else if (section.Key.Equals(Databases, StringComparison.OrdinalIgnoreCase))
+            {
+                config = config with { Databases = JsonEntrySettings.ReadDatabases(reader, section) };
+            }
+            else if (section.Key.Equals(Users, StringComparison.OrdinalIgnoreCase))
+            {
+                config = config with { Users = JsonEntrySettings.ReadUsers(reader, section) };
+            }
+            else
+            {
+                authFile = section;
+            }
+        }
+
+        return config;
+    }
+}

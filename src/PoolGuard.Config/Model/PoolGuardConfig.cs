@@ -1,0 +1,71 @@
+namespace PoolGuard.Config.Model;
+
+/// <summary>
+/// The whole validated configuration. Immutable: a reload builds a new instance and the gateway
+/// swaps to it. Defaults follow PgBouncer where PgBouncer has the setting, so its users meet no surprises.
+/// </summary>
+public sealed record PoolGuardConfig
+{
+    /// <summary>Loopback by default: exposing a pooler to the network must be a decision.</summary>
+    public string ListenAddress { get; init; } = "127.0.0.1";
+    public int ListenPort { get; init; } = 6432;
+
+    public AuthType AuthType { get; init; } = AuthType.ScramSha256;
+
+    /// <summary>Users who may use the admin console (later issue); kept here so configs round-trip.</summary>
+    public IReadOnlyList<string> AdminUsers { get; init; } = [];
+
+    public PoolMode PoolMode { get; init; } = PoolMode.Session;
+
+    /// <summary>Server connections per (database, user) pool.</summary>
+    public int DefaultPoolSize { get; init; } = 20;
+
+    /// <summary>Servers kept open per pool even when idle, so a burst does not pay connection setup.</summary>
+    public int MinPoolSize { get; init; }
+
+    /// <summary>Client connections accepted in total; the next one is refused with 53300.</summary>
+    public int MaxClientConn { get; init; } = 100;
+
+    /// <summary>Server connections per database over all its pools; 0 = no cap.</summary>
+    public int MaxDbConnections { get; init; }
+
+    /// <summary>Server connections per user over all its pools; 0 = no cap.</summary>
+    public int MaxUserConnections { get; init; }
+
+    /// <summary>Server connections over the whole gateway; 0 = no cap. The database's own
+    /// max_connections minus what other applications need is the right value.</summary>
+    public int MaxServerConnections { get; init; }
+
+    /// <summary>Clients allowed to queue for a server per pool; 0 = bounded only by max_client_conn.
+    /// A full queue refuses at once (53300) instead of letting clients pile up.</summary>
+    public int MaxWaitingClients { get; init; }
+
+    /// <summary>How long a client waits in the queue for a server before it gets an error.
+    /// PgBouncer's default (120 s) is kept; zero disables the timeout.</summary>
+    public TimeSpan QueryWaitTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>How long a new client may take to send its startup packet and authenticate.</summary>
+    public TimeSpan ClientLoginTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Idle servers above min_pool_size are closed after this long.</summary>
+    public TimeSpan ServerIdleTimeout { get; init; } = TimeSpan.FromSeconds(600);
+
+    /// <summary>A server is closed at its next release once it is this old; zero = never.</summary>
+    public TimeSpan ServerLifetime { get; init; } = TimeSpan.FromSeconds(3600);
+
+    /// <summary>TCP connect plus server login must finish within this.</summary>
+    public TimeSpan ServerConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Run on a server when a session-mode client leaves, so the next client starts clean.
+    /// Empty disables it.</summary>
+    public string ServerResetQuery { get; init; } = "DISCARD ALL";
+
+    /// <summary>Startup parameters accepted from clients and not forwarded (e.g. extra_float_digits).</summary>
+    public IReadOnlyList<string> IgnoreStartupParameters { get; init; } = [];
+
+    public IReadOnlyDictionary<string, DatabaseEntry> Databases { get; init; } =
+        new Dictionary<string, DatabaseEntry>(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, UserEntry> Users { get; init; } =
+        new Dictionary<string, UserEntry>(StringComparer.Ordinal);
+}

@@ -1,0 +1,116 @@
+using PoolGuard.Config.Model;
+using PoolGuard.Config.Values;
+
+namespace PoolGuard.Config.PgBouncer;
+
+/// <summary>
+/// The [pgbouncer] settings PoolGuard implements, each with the model path it fills (for messages and
+/// locations) and how its value lands in the model. Durations are seconds, as in PgBouncer, with unit
+/// suffixes also accepted. max_server_connections and max_waiting_clients are PoolGuard's own additions.
+/// </summary>
+internal static class PgBouncerSettings
+{
+    public delegate PoolGuardConfig Apply(IniValueReader reader, IniEntry entry, PoolGuardConfig config);
+
+    public sealed record Setting(string ModelPath, Apply Apply);
+
+    public const string AuthFile = "auth_file";
+
+    public static readonly IReadOnlyDictionary<string, Setting> Supported = new Dictionary<string, Setting>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["listen_addr"] = new(nameof(PoolGuardConfig.ListenAddress), ListenAddress),
+        ["listen_port"] = new(nameof(PoolGuardConfig.ListenPort), (r, e, c) => r.Int(e) is { } v ? c with { ListenPort = v } : c),
+        ["auth_type"] = new(nameof(PoolGuardConfig.AuthType), AuthTypeSetting),
+        // Read by the loader once every line is in, because the users it holds join the [users] section.
+        [AuthFile] = new("AuthFile", (_, _, c) => c),
+        ["admin_users"] = new(nameof(PoolGuardConfig.AdminUsers), (_, e, c) => c with { AdminUsers = SettingNames.SplitList(e.Value) }),
+        ["pool_mode"] = new(nameof(PoolGuardConfig.PoolMode), (r, e, c) => r.PoolMode(e) is { } v ? c with { PoolMode = v } : c),
+        ["default_pool_size"] = new(nameof(PoolGuardConfig.DefaultPoolSize), (r, e, c) => r.Int(e) is { } v ? c with { DefaultPoolSize = v } : c),
+        ["min_pool_size"] = new(nameof(PoolGuardConfig.MinPoolSize), (r, e, c) => r.Int(e) is { } v ? c with { MinPoolSize = v } : c),
+        ["max_client_conn"] = new(nameof(PoolGuardConfig.MaxClientConn), (r, e, c) => r.Int(e) is { } v ? c with { MaxClientConn = v } : c),
+        ["max_db_connections"] = new(nameof(PoolGuardConfig.MaxDbConnections), (r, e, c) => r.Int(e) is { } v ? c with { MaxDbConnections = v } : c),
+        ["max_user_connections"] = new(nameof(PoolGuardConfig.MaxUserConnections), (r, e, c) => r.Int(e) is { } v ? c with { MaxUserConnections = v } : c),
+        ["max_server_connections"] = new(nameof(PoolGuardConfig.MaxServerConnections), (r, e, c) => r.Int(e) is { } v ? c with { MaxServerConnections = v } : c),
+        ["max_waiting_clients"] = new(nameof(PoolGuardConfig.MaxWaitingClients), (r, e, c) => r.Int(e) is { } v ? c with { MaxWaitingClients = v } : c),
+        ["query_wait_timeout"] = new(nameof(PoolGuardConfig.QueryWaitTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { QueryWaitTimeout = v } : c),
+        ["client_login_timeout"] = new(nameof(PoolGuardConfig.ClientLoginTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ClientLoginTimeout = v } : c),
+        ["server_idle_timeout"] = new(nameof(PoolGuardConfig.ServerIdleTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ServerIdleTimeout = v } : c),
+        ["server_lifetime"] = new(nameof(PoolGuardConfig.ServerLifetime), (r, e, c) => r.Duration(e) is { } v ? c with { ServerLifetime = v } : c),
+        ["server_connect_timeout"] = new(nameof(PoolGuardConfig.ServerConnectTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ServerConnectTimeout = v } : c),
+        ["server_reset_query"] = new(nameof(PoolGuardConfig.ServerResetQuery), (_, e, c) => c with { ServerResetQuery = e.Value }),
+        ["ignore_startup_parameters"] = new(nameof(PoolGuardConfig.IgnoreStartupParameters), (_, e, c) => c with { IgnoreStartupParameters = SettingNames.SplitList(e.Value) }),
+    };
+
+    private static readonly Dictionary<string, string> IniNames = BuildIniNames();
+
+    /// <summary>The pgbouncer.ini name of a model path's last part ("Databases:app:PoolSize" → "pool_size").</summary>
+    public static string IniName(string modelPath) =>
+        IniNames.TryGetValue(modelPath, out var whole) ? whole
+        : IniNames.TryGetValue(modelPath[(modelPath.LastIndexOf(':') + 1)..], out var name) ? name
+        : modelPath;
+
+    /// <summary>PgBouncer listens on a list of addresses; PoolGuard on one, so the first is taken. "*" is every IPv4 interface.</summary>
+    private static PoolGuardConfig ListenAddress(IniValueReader reader, IniEntry entry, PoolGuardConfig config)
+    {
+        var addresses = SettingNames.SplitList(entry.Value);
+        if (addresses.Count == 0)
+        {
+            reader.Warn(entry, "listen_addr is empty: PgBouncer would accept only Unix-socket clients, which PoolGuard does not offer; listening on 127.0.0.1");
+            return config;
+        }
+
+        var first = addresses[0] == "*" ? "0.0.0.0" : addresses[0];
+        if (addresses.Count > 1)
+        {
+            reader.Warn(entry, $"listen_addr lists {addresses.Count} addresses; PoolGuard listens on one, so only {first} is used");
+        }
+
+        return config with { ListenAddress = first };
+    }
+
+    private static PoolGuardConfig AuthTypeSetting(IniValueReader reader, IniEntry entry, PoolGuardConfig config)
+    {
+        var text = entry.Value.ToLowerInvariant();
+        switch (text)
+        {
+            case "any":
+                reader.Warn(entry, "auth_type any is read as trust: no password is asked, but unlike PgBouncer the client's user name still picks the pool");
+                return config with { AuthType = AuthType.Trust };
+            case "cert" or "hba" or "pam" or "ldap":
+                reader.Error(entry, $"auth_type {text} is not supported by PoolGuard; use {SettingNames.AuthTypeForms}");
+                return config;
+            case "":
+                return config;
+        }
+
+        if (SettingNames.TryParseAuthType(text, out var value))
+        {
+            return config with { AuthType = value };
+        }
+
+        reader.Error(entry, $"auth_type expects {SettingNames.AuthTypeForms}, got {SettingNames.Quote(entry.Value)}");
+        return config;
+    }
+
+    private static Dictionary<string, string> BuildIniNames()
+    {
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Databases"] = "[databases]",
+            ["Users"] = "[users]",
+            ["PasswordSources"] = "the auth_file (userlist.txt)",
+            [nameof(DatabaseEntry.Host)] = "host",
+            [nameof(DatabaseEntry.Port)] = "port",
+            [nameof(DatabaseEntry.DbName)] = "dbname",
+            [nameof(DatabaseEntry.User)] = "user",
+            [nameof(DatabaseEntry.Password)] = "password",
+            [nameof(DatabaseEntry.PoolSize)] = "pool_size",
+        };
+        foreach (var (iniName, setting) in Supported)
+        {
+            names[setting.ModelPath] = iniName;
+        }
+
+        return names;
+    }
+}

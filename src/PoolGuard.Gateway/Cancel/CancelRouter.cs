@@ -1,0 +1,62 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using PoolGuard.Gateway.Clients;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Cancel;
+
+/// <summary>
+/// Routes a CancelRequest from the key the gateway gave its client to the key of the server the
+/// client is using right now. A client not linked to a server has nothing to cancel.
+/// </summary>
+internal sealed class CancelRouter(TimeSpan connectTimeout)
+{
+    private readonly ConcurrentDictionary<int, ClientConnection> _clients = new();
+
+    public void Register(ClientConnection client) => _clients[client.ProcessId] = client;
+
+    public void Unregister(ClientConnection client) => _clients.TryRemove(new(client.ProcessId, client));
+
+    /// <summary>Forwards the cancel; returns whether a server was asked to cancel.</summary>
+    public async Task<bool> CancelAsync(int processId, int secretKey, CancellationToken cancellationToken)
+    {
+        if (!_clients.TryGetValue(processId, out var client) || !KeysMatch(client.SecretKey, secretKey))
+        {
+            return false;
+        }
+        if (client.Server is not { Transport: not null } server)
+        {
+            return false;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(connectTimeout);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(server.Host, server.Port, timeout.Token).ConfigureAwait(false);
+            var packet = new System.Buffers.ArrayBufferWriter<byte>(16);
+            MessageWriter.WriteCancelRequest(packet, server.BackendProcessId, server.BackendSecretKey);
+            await socket.SendAsync(packet.WrittenMemory, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            // PostgreSQL answers a cancel by closing; waiting for that makes the cancel land before we return.
+            await socket.ReceiveAsync(new byte[1], SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Constant time, so timing does not leak how much of a guessed key was right.</summary>
+    private static bool KeysMatch(int expected, int actual)
+    {
+        Span<byte> a = stackalloc byte[4];
+        Span<byte> b = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(a, expected);
+        BinaryPrimitives.WriteInt32BigEndian(b, actual);
+        return CryptographicOperations.FixedTimeEquals(a, b);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Security.Cryptography;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Transport;
+
+namespace PoolGuard.Gateway.Clients;
+
+/// <summary>One client connection, from accept to close.</summary>
+internal sealed class ClientConnection
+{
+    private static int s_nextProcessId = RandomNumberGenerator.GetInt32(1 << 20, 1 << 22);
+    private readonly CancellationTokenSource _shutdown = new();
+
+    public ClientConnection(PgTransport transport)
+    {
+        Transport = transport;
+        Remote = transport.Socket.RemoteEndPoint as IPEndPoint;
+        // The client's cancel key is ours, not the server's: a server is shared over time, and a
+        // stale key must never cancel another client's query.
+        ProcessId = Interlocked.Increment(ref s_nextProcessId);
+        SecretKey = RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+    }
+
+    public PgTransport Transport { get; }
+    public IPEndPoint? Remote { get; }
+    public int ProcessId { get; }
+    public int SecretKey { get; }
+
+    /// <summary>The client's place in its pool's counts.</summary>
+    public ClientSlot Slot { get; } = new();
+
+    public Pool? Pool { get; set; }
+    public string User { get; set; } = "";
+    public string Database { get; set; } = "";
+
+    /// <summary>The linked server, read by cancel routing on another thread.</summary>
+    public ServerConnection? Server
+    {
+        get => Volatile.Read(ref _server);
+        set => Volatile.Write(ref _server, value);
+    }
+    private ServerConnection? _server;
+
+    /// <summary>Fires when the gateway shuts down and this client must go.</summary>
+    public CancellationToken ShutdownToken => _shutdown.Token;
+
+    public void RequestShutdown()
+    {
+        try
+        {
+            _shutdown.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    public override string ToString() => $"client {ProcessId} ({User}@{Database} from {Remote})";
+}

@@ -1,0 +1,84 @@
+using PoolGuard.Gateway.Hosting;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Relay;
+using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Clients;
+
+/// <summary>The session-mode relay: two pumps until either side ends, then decide the server's fate.</summary>
+internal sealed partial class ClientSession
+{
+    private async Task RelayAsync(ServerConnection server)
+    {
+        var clientStop = new RelayStop();
+        var serverStop = new RelayStop();
+        var upstream = new ClientToServerPump(client.Transport, server, clientStop);
+        var downstream = new ServerToClientPump(client.Transport, server, serverStop);
+        var serverReader = server.Transport!.Reader;
+
+        await using var onShutdown = client.ShutdownToken.Register(() =>
+        {
+            clientStop.Request(client.Transport.Reader);
+            serverStop.Request(serverReader);
+        });
+
+        var upTask = upstream.RunAsync();
+        var downTask = downstream.RunAsync();
+        if (await Task.WhenAny(upTask, downTask).ConfigureAwait(false) == upTask)
+        {
+            serverStop.Request(serverReader);
+        }
+        else
+        {
+            clientStop.Request(client.Transport.Reader);
+        }
+        var clientEnd = await upTask.ConfigureAwait(false);
+        var serverEnd = await downTask.ConfigureAwait(false);
+        client.Server = null;
+
+        if (serverEnd is ServerEnd.Disconnected or ServerEnd.ProtocolViolation)
+        {
+            gateway.Logger.ServerLost(server.Pool.Key.ToString(), client.ToString());
+            gateway.Pools.Close(server);
+            // The server's own FATAL (e.g. terminated by administrator) already reached the client;
+            // otherwise say what happened rather than leave the client with a bare disconnect.
+            if (downstream.AtMessageBoundary && downstream.LastType != BackendMessage.ErrorResponse)
+            {
+                await TrySendErrorAsync(PgError.Fatal(SqlState.ConnectionFailure,
+                    "server closed the connection unexpectedly", "the PostgreSQL backend ended; reconnect to get a new one")).ConfigureAwait(false);
+            }
+            return;
+        }
+
+        if (client.ShutdownToken.IsCancellationRequested)
+        {
+            gateway.Pools.Close(server);
+            if (downstream.AtMessageBoundary)
+            {
+                await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
+            }
+            return;
+        }
+
+        if (clientEnd == ClientEnd.ProtocolViolation)
+        {
+            gateway.Logger.ClientProtocolViolation(client.ToString(), upstream.Violation ?? "");
+            if (downstream.AtMessageBoundary)
+            {
+                await TrySendErrorAsync(PgError.Fatal(SqlState.ProtocolViolation, upstream.Violation ?? "protocol violation")).ConfigureAwait(false);
+            }
+        }
+
+        var clean = serverEnd == ServerEnd.Stopped && downstream.AtMessageBoundary
+            && clientEnd is ClientEnd.Terminated or ClientEnd.Disconnected or ClientEnd.ProtocolViolation;
+        if (clean)
+        {
+            await GiveBackAsync(server).ConfigureAwait(false);
+        }
+        else
+        {
+            gateway.Pools.Close(server);
+        }
+    }
+}

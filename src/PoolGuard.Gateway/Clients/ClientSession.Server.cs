@@ -1,0 +1,171 @@
+using System.IO.Pipelines;
+using PoolGuard.Gateway.Events;
+using PoolGuard.Gateway.Hosting;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Clients;
+
+/// <summary>Getting a server for the client and giving it back.</summary>
+internal sealed partial class ClientSession
+{
+    /// <summary>
+    /// A server from the pool, logged in and with the client's session settings. While queued the
+    /// client's socket is watched, so a client that gives up stops counting as waiting at once.
+    /// </summary>
+    private async Task<ServerConnection> AcquireServerAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        while (true)
+        {
+            var server = await WaitForServerAsync(pool).ConfigureAwait(false);
+            if (server.Transport is null)
+            {
+                await ConnectAsync(server).ConfigureAwait(false);
+            }
+            else if (server.Transport.HasUnexpectedInput())
+            {
+                // Died while idle (terminated, restarted): drop it and ask again.
+                gateway.Pools.Close(server);
+                continue;
+            }
+
+            client.Server = server;
+            PgError? error;
+            try
+            {
+                error = await SessionParameters.ApplyAsync(server, parameters, client.ShutdownToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                client.Server = null;
+                gateway.Pools.Close(server);
+                continue;
+            }
+            if (error is not null)
+            {
+                client.Server = null;
+                await GiveBackAsync(server).ConfigureAwait(false);
+                throw new ClientLoginException(error with { Severity = "FATAL" });
+            }
+            return server;
+        }
+    }
+
+    private async Task<ServerConnection> WaitForServerAsync(Pool pool)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(client.ShutdownToken);
+        var reader = client.Transport.Reader;
+        var watchStop = new RelayStop();
+        var watch = WatchForDisconnectAsync(reader, watchStop, wait);
+        try
+        {
+            return await gateway.Pools.AcquireAsync(pool, client.Slot, wait.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            watchStop.Request(reader);
+            await watch.ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WatchForDisconnectAsync(PipeReader reader, RelayStop stop, CancellationTokenSource wait)
+    {
+        try
+        {
+            var result = await reader.ReadAsync().ConfigureAwait(false);
+            var gone = !result.IsCanceled && result.IsCompleted && result.Buffer.IsEmpty;
+            // Examine nothing: bytes the client already sent stay for the relay to read.
+            reader.AdvanceTo(result.Buffer.Start);
+            if (gone && !stop.IsRequested)
+            {
+                await wait.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception) when (!stop.IsRequested)
+        {
+            await wait.CancelAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+        }
+    }
+
+    private async Task ConnectAsync(ServerConnection server)
+    {
+        try
+        {
+            await gateway.Connector.ConnectAsync(server, client.ShutdownToken).ConfigureAwait(false);
+            gateway.Pools.MarkLoggedIn(server, forClient: true);
+        }
+        catch (ServerLoginException ex)
+        {
+            gateway.Pools.Close(server);
+            var kind = ex.FromServer ? GatewayEventKind.ServerLoginFailed : GatewayEventKind.ServerConnectFailed;
+            gateway.Pools.PublishServerFailure(server.Pool, kind, $"{ex.Error.Code} {ex.Error.Message}");
+            gateway.Logger.ServerLoginFailed(server.Pool.Key.ToString(), ex.Error.Code, ex.Error.Message);
+            throw;
+        }
+        catch
+        {
+            gateway.Pools.Close(server);
+            throw;
+        }
+    }
+
+    /// <summary>AuthenticationOk, the server's parameters, the gateway's cancel key, ReadyForQuery.</summary>
+    private async Task SendWelcomeAsync(ServerConnection server)
+    {
+        await MessageIO.SendAsync(client.Transport, w =>
+        {
+            MessageWriter.WriteAuthenticationRequest(w, AuthenticationCode.Ok);
+            foreach (var (name, value) in server.Parameters)
+            {
+                MessageWriter.WriteParameterStatus(w, name, value);
+            }
+            MessageWriter.WriteBackendKeyData(w, client.ProcessId, client.SecretKey);
+            MessageWriter.WriteReadyForQuery(w, server.TransactionStatus);
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Resets a server whose client is done and returns it to the pool; closes it instead when the
+    /// reset fails or leaves it anywhere but idle.
+    /// </summary>
+    private async Task GiveBackAsync(ServerConnection server)
+    {
+        if (!server.IsReusable)
+        {
+            gateway.Pools.Close(server);
+            return;
+        }
+        gateway.Pools.MarkUsed(server);
+        var resetQuery = gateway.Config.ServerResetQuery;
+        if (!string.IsNullOrWhiteSpace(resetQuery))
+        {
+            using var timeout = new CancellationTokenSource(ResetTimeout);
+            try
+            {
+                var error = await ServerQuery.RunAsync(server, resetQuery, timeout.Token).ConfigureAwait(false);
+                if (error is not null || !server.IsReusable)
+                {
+                    gateway.Pools.Close(server);
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is IOException or OperationCanceledException or ProtocolException or ObjectDisposedException)
+            {
+                gateway.Pools.Close(server);
+                return;
+            }
+        }
+        gateway.Pools.Release(server);
+    }
+
+    /// <summary>DISCARD ALL is instant on a healthy server; one that takes longer is not worth keeping.</summary>
+    private TimeSpan ResetTimeout =>
+        gateway.Config.ServerConnectTimeout > TimeSpan.Zero ? gateway.Config.ServerConnectTimeout : TimeSpan.FromSeconds(15);
+}

@@ -1,0 +1,157 @@
+using PoolGuard.Gateway.Hosting;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Startup;
+
+namespace PoolGuard.Gateway.Clients;
+
+/// <summary>
+/// One client from first byte to close, in session pooling: log in, get a server (waiting in the
+/// pool's queue if need be), relay until the client leaves, then reset the server and give it back.
+/// Every way out sends the client a proper ErrorResponse when it is still there to read one.
+/// </summary>
+internal sealed partial class ClientSession(GatewayContext gateway, ClientConnection client)
+{
+    public async Task RunAsync()
+    {
+        try
+        {
+            var login = await LogInAsync().ConfigureAwait(false);
+            if (login is null)
+            {
+                return;
+            }
+            var server = await AcquireServerAsync(login.Value.Pool, login.Value.Parameters).ConfigureAwait(false);
+            await SendWelcomeAsync(server).ConfigureAwait(false);
+            await RelayAsync(server).ConfigureAwait(false);
+        }
+        catch (ClientLoginException ex)
+        {
+            gateway.Logger.LoginRefused(client.ToString(), ex.Error.Code, ex.Error.Message);
+            await TrySendErrorAsync(ex.Error).ConfigureAwait(false);
+        }
+        catch (PoolRefusedException ex)
+        {
+            await TrySendErrorAsync(ex.Error).ConfigureAwait(false);
+        }
+        catch (ServerLoginException ex)
+        {
+            await TrySendErrorAsync(ex.Error).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (client.ShutdownToken.IsCancellationRequested)
+        {
+            await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The client went away (or stalled past client_login_timeout); nothing left to tell it.
+        }
+        catch (Exception ex)
+        {
+            gateway.Logger.SessionFailed(ex, client.ToString());
+            await TrySendErrorAsync(PgError.Fatal(SqlState.InternalError, "internal error in PoolGuard; see its log")).ConfigureAwait(false);
+        }
+        finally
+        {
+            gateway.Cancels.Unregister(client);
+            if (client.Pool is { } pool)
+            {
+                gateway.Pools.SetClientState(pool, client.Slot, ClientState.Closed);
+            }
+            client.Transport.Close();
+        }
+    }
+
+    private static PgError ShuttingDown =>
+        PgError.Fatal(SqlState.AdminShutdown, "PoolGuard is shutting down", "reconnect once the gateway is back");
+
+    private readonly record struct Login(Pool Pool, IReadOnlyList<KeyValuePair<string, string>> Parameters);
+
+    /// <summary>Startup packet and authentication, all within client_login_timeout.</summary>
+    private async Task<Login?> LogInAsync()
+    {
+        var config = gateway.Config;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(client.ShutdownToken);
+        if (config.ClientLoginTimeout > TimeSpan.Zero)
+        {
+            timeout.CancelAfter(config.ClientLoginTimeout);
+        }
+
+        var startup = await StartupReader.ReadAsync(client.Transport, timeout.Token).ConfigureAwait(false);
+        if (startup is null)
+        {
+            return null;
+        }
+        if (startup.Kind == StartupKind.Cancel)
+        {
+            await gateway.Cancels.CancelAsync(startup.CancelProcessId, startup.CancelSecretKey, timeout.Token).ConfigureAwait(false);
+            return null;
+        }
+
+        var user = startup.Get("user");
+        if (string.IsNullOrEmpty(user))
+        {
+            throw new ClientLoginException(PgError.Fatal(SqlState.InvalidAuthorizationSpecification, "no PostgreSQL user name specified in startup packet"));
+        }
+        var databaseName = startup.Get("database") is { Length: > 0 } db ? db : user;
+        client.User = user;
+        client.Database = databaseName;
+        var parameters = CheckParameters(startup, config.IgnoreStartupParameters);
+
+        var outcome = await gateway.Authenticator.AuthenticateAsync(client.Transport, config.AuthType, user, config.Users, timeout.Token).ConfigureAwait(false);
+
+        // Checked after authentication, as PostgreSQL does, so only a proven user learns which databases exist.
+        if (!config.Databases.TryGetValue(databaseName, out var database))
+        {
+            throw new ClientLoginException(PgError.Fatal(SqlState.InvalidCatalogName, $"database \"{databaseName}\" does not exist",
+                "the database must have an entry in PoolGuard's configuration (Databases / [databases])"));
+        }
+
+        var pool = gateway.Pools.GetOrCreate(new PoolKey(databaseName, user), database, outcome.User);
+        if (outcome.ScramClientKey is { } key)
+        {
+            pool.ScramClientKey = key;
+        }
+        client.Pool = pool;
+        gateway.Cancels.Register(client);
+        return new Login(pool, parameters);
+    }
+
+    private static List<KeyValuePair<string, string>> CheckParameters(StartupPacket startup, IReadOnlyList<string> ignored)
+    {
+        var applied = new List<KeyValuePair<string, string>>();
+        foreach (var parameter in startup.Parameters)
+        {
+            if (StartupParameters.IsIdentity(parameter.Key))
+            {
+                continue;
+            }
+            if (StartupParameters.Applied.Contains(parameter.Key))
+            {
+                applied.Add(parameter);
+            }
+            else if (!ignored.Contains(parameter.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation,
+                    $"unsupported startup parameter: {parameter.Key}",
+                    "add it to ignore_startup_parameters if the client may do without it"));
+            }
+        }
+        return applied;
+    }
+
+    private async Task TrySendErrorAsync(PgError error)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await MessageIO.SendAsync(client.Transport, w => ErrorResponseWriter.WriteError(w, error), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // The client is gone; the error has nobody to go to.
+        }
+    }
+}

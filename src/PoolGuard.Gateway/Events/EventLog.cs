@@ -1,0 +1,57 @@
+using PoolGuard.Gateway.Pooling;
+
+namespace PoolGuard.Gateway.Events;
+
+/// <summary>
+/// A bounded ring of recent events plus a subscription hook. Publishing never blocks and never
+/// grows memory: the oldest event is dropped when the ring is full.
+/// </summary>
+public sealed class EventLog
+{
+    private readonly GatewayEvent?[] _ring;
+    private readonly TimeProvider _time;
+    private readonly Lock _lock = new();
+    private long _sequence;
+
+    public EventLog(TimeProvider time, int capacity = 1024)
+    {
+        _time = time;
+        _ring = new GatewayEvent?[capacity];
+    }
+
+    /// <summary>Called for every event, on the publishing thread; handlers must be quick and not throw.</summary>
+    public event Action<GatewayEvent>? Published;
+
+    internal void Publish(GatewayEventKind kind, PoolKey? pool, string detail)
+    {
+        GatewayEvent e;
+        lock (_lock)
+        {
+            e = new GatewayEvent(++_sequence, _time.GetUtcNow(), kind, pool?.ToString(), detail);
+            _ring[(int)(e.Sequence % _ring.Length)] = e;
+        }
+        // Handlers run off the pool lock the publisher may hold.
+        if (Published is { } handlers)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static s => s.handlers(s.e), (handlers, e), preferLocal: false);
+        }
+    }
+
+    /// <summary>Events still in the ring, oldest first.</summary>
+    public IReadOnlyList<GatewayEvent> Recent()
+    {
+        lock (_lock)
+        {
+            var list = new List<GatewayEvent>(_ring.Length);
+            var first = Math.Max(1, _sequence - _ring.Length + 1);
+            for (var seq = first; seq <= _sequence; seq++)
+            {
+                if (_ring[(int)(seq % _ring.Length)] is { } e && e.Sequence == seq)
+                {
+                    list.Add(e);
+                }
+            }
+            return list;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using PoolGuard.Config.Model;
+using PoolGuard.Gateway.Cancel;
+using PoolGuard.Gateway.Clients;
+using PoolGuard.Gateway.Events;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Servers;
+
+namespace PoolGuard.Gateway.Hosting;
+
+/// <summary>What every client session needs from the gateway, gathered in one place.</summary>
+internal sealed class GatewayContext
+{
+    public GatewayContext(PoolGuardConfig config, TimeProvider time, ILoggerFactory loggerFactory)
+    {
+        Config = config;
+        Time = time;
+        Events = new EventLog(time);
+        Pools = new PoolSet(config, time, Events);
+        Authenticator = new ClientAuthenticator(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Connector = new ServerConnector(config.ServerConnectTimeout);
+        Cancels = new CancelRouter(config.ServerConnectTimeout);
+        Logger = loggerFactory.CreateLogger("PoolGuard.Gateway");
+    }
+
+    public PoolGuardConfig Config { get; }
+    public TimeProvider Time { get; }
+    public EventLog Events { get; }
+    public PoolSet Pools { get; }
+    public ClientAuthenticator Authenticator { get; }
+    public ServerConnector Connector { get; }
+    public CancelRouter Cancels { get; }
+    public ILogger Logger { get; }
+}

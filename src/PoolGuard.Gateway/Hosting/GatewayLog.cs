@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace PoolGuard.Gateway.Hosting;
+
+/// <summary>Source-generated log messages: no formatting cost when the level is off. Never a secret in them.</summary>
+internal static partial class GatewayLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Listening on {Endpoint}")]
+    public static partial void Listening(this ILogger logger, string endpoint);
+
+    [LoggerMessage(2, LogLevel.Information, "Login refused for {Client}: {Code} {Message}")]
+    public static partial void LoginRefused(this ILogger logger, string client, string code, string message);
+
+    [LoggerMessage(3, LogLevel.Warning, "Server login failed for pool {Pool}: {Code} {Message}")]
+    public static partial void ServerLoginFailed(this ILogger logger, string pool, string code, string message);
+
+    [LoggerMessage(4, LogLevel.Warning, "Client {Client} ended with a protocol violation: {Reason}")]
+    public static partial void ClientProtocolViolation(this ILogger logger, string client, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "Server for pool {Pool} closed the connection while linked to {Client}")]
+    public static partial void ServerLost(this ILogger logger, string pool, string client);
+
+    [LoggerMessage(6, LogLevel.Warning, "Refused client from {Remote}: max_client_conn ({Max}) reached")]
+    public static partial void ClientConnLimit(this ILogger logger, string remote, int max);
+
+    [LoggerMessage(7, LogLevel.Error, "Unexpected error in {Client}")]
+    public static partial void SessionFailed(this ILogger logger, Exception exception, string client);
+
+    [LoggerMessage(8, LogLevel.Information, "Stopped")]
+    public static partial void Stopped(this ILogger logger);
+
+    [LoggerMessage(9, LogLevel.Warning, "Could not open a min_pool_size server for pool {Pool}: {Message}")]
+    public static partial void MinPoolConnectFailed(this ILogger logger, string pool, string message);
+}

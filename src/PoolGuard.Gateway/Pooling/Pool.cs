@@ -1,0 +1,91 @@
+using PoolGuard.Config.Model;
+
+namespace PoolGuard.Gateway.Pooling;
+
+/// <summary>
+/// The servers and waiting clients of one (database, user). All mutable state here is guarded
+/// by the owning <see cref="PoolSet"/>'s lock; a pool has no lock of its own so that the caps
+/// shared between pools (per database, per user, global) are checked and taken atomically.
+/// </summary>
+internal sealed class Pool
+{
+    private readonly int[] _servers = new int[Enum.GetValues<ServerState>().Length];
+    private readonly int[] _clients = new int[Enum.GetValues<ClientState>().Length];
+
+    public Pool(PoolKey key, DatabaseEntry database, UserEntry? user, PoolGuardConfig config)
+    {
+        Key = key;
+        Database = database;
+        User = user;
+        Configure(config);
+    }
+
+    public PoolKey Key { get; }
+    public DatabaseEntry Database { get; private set; }
+    public UserEntry? User { get; private set; }
+    public int PoolSize { get; private set; }
+    public int MinPoolSize { get; private set; }
+    public int DatabaseCap { get; private set; }
+    public int UserCap { get; private set; }
+    public PoolMode Mode { get; private set; }
+
+    /// <summary>The name the per-user cap is counted under: the login user on the server.</summary>
+    public string ServerUser => Database.User ?? Key.User;
+
+    /// <summary>Front = most recently used: reusing warm servers first lets the cold ones age out.</summary>
+    public LinkedList<ServerConnection> Idle { get; } = new();
+
+    /// <summary>FIFO: first to wait is first served, so no client starves under load.</summary>
+    public LinkedList<Waiter> Waiters { get; } = new();
+
+    /// <summary>
+    /// The ClientKey recovered from a client's SCRAM proof, kept so the gateway can log in to a
+    /// server holding the same SCRAM verifier without ever knowing the password (as PgBouncer does).
+    /// </summary>
+    public byte[]? ScramClientKey { get; set; }
+
+    /// <summary>Servers counted against caps: every state but Closed.</summary>
+    public int OpenServers => _servers[(int)ServerState.Login] + _servers[(int)ServerState.Idle]
+        + _servers[(int)ServerState.Active] + _servers[(int)ServerState.Used];
+
+    public int ServersIn(ServerState state) => _servers[(int)state];
+    public int ClientsIn(ClientState state) => _clients[(int)state];
+
+    public void CountServer(ServerState from, ServerState to)
+    {
+        _servers[(int)from]--;
+        _servers[(int)to]++;
+    }
+
+    public void AddServer(ServerState state) => _servers[(int)state]++;
+
+    public void CountClient(ClientState from, ClientState to)
+    {
+        if (from != ClientState.Login && from != ClientState.Closed)
+        {
+            _clients[(int)from]--;
+        }
+        if (to != ClientState.Login && to != ClientState.Closed)
+        {
+            _clients[(int)to]++;
+        }
+    }
+
+    /// <summary>Applies (possibly reloaded) settings: the pool's own entries win over the globals.</summary>
+    public void Configure(PoolGuardConfig config)
+    {
+        if (config.Databases.TryGetValue(Key.Database, out var database))
+        {
+            Database = database;
+        }
+        if (config.Users.TryGetValue(Key.User, out var user))
+        {
+            User = user;
+        }
+        PoolSize = Database.PoolSize ?? config.DefaultPoolSize;
+        MinPoolSize = Math.Min(Database.MinPoolSize ?? config.MinPoolSize, PoolSize);
+        DatabaseCap = Database.MaxDbConnections ?? config.MaxDbConnections;
+        UserCap = User is { MaxUserConnections: > 0 } ? User.MaxUserConnections : config.MaxUserConnections;
+        Mode = User?.PoolMode ?? Database.PoolMode ?? config.PoolMode;
+    }
+}

@@ -1,0 +1,9 @@
+using PoolGuard.Protocol.Errors;
+
+namespace PoolGuard.Gateway.Pooling;
+
+/// <summary>The pool would not give a server: queue full or waited too long. Carries the client's error.</summary>
+internal sealed class PoolRefusedException(PgError error) : Exception(error.Message)
+{
+    public PgError Error { get; } = error;
+}

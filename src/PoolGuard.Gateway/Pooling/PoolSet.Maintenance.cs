@@ -1,0 +1,74 @@
+namespace PoolGuard.Gateway.Pooling;
+
+/// <summary>Periodic upkeep: idle and lifetime limits, min_pool_size.</summary>
+internal sealed partial class PoolSet
+{
+    /// <summary>
+    /// Closes idle servers past server_idle_timeout (keeping min_pool_size) or server_lifetime, and
+    /// reserves new servers for pools below min_pool_size. Returns the reserved servers; the caller
+    /// connects them and then calls <see cref="Release"/>, or <see cref="Close"/> on failure.
+    /// </summary>
+    public List<ServerConnection> Maintain(Func<Pool, bool> canLogIn)
+    {
+        var toClose = new List<ServerConnection>();
+        var toOpen = new List<ServerConnection>();
+        lock (_lock)
+        {
+            var now = _time.GetTimestamp();
+            var idleTimeout = _config.ServerIdleTimeout;
+            foreach (var pool in _pools.Values)
+            {
+                for (var node = pool.Idle.Last; node is not null;)
+                {
+                    var previous = node.Previous;
+                    var server = node.Value;
+                    var idleTooLong = idleTimeout > TimeSpan.Zero
+                        && _time.GetElapsedTime(server.LastUsedAt, now) >= idleTimeout
+                        && pool.OpenServers > pool.MinPoolSize;
+                    var shrunk = pool.OpenServers > pool.PoolSize;
+                    if (idleTooLong || shrunk || IsPastLifetime(server, now))
+                    {
+                        Forget(server);
+                        toClose.Add(server);
+                    }
+                    node = previous;
+                }
+                while (pool.OpenServers < pool.MinPoolSize && CanOpen(pool) && canLogIn(pool))
+                {
+                    toOpen.Add(Reserve(pool));
+                }
+            }
+            if (toClose.Count > 0)
+            {
+                Dispatch();
+            }
+        }
+        foreach (var server in toClose)
+        {
+            ServerCloser.CloseGracefully(server);
+        }
+        return toOpen;
+    }
+
+
+    /// <summary>Closes every idle server (shutdown).</summary>
+    public void CloseIdle()
+    {
+        var toClose = new List<ServerConnection>();
+        lock (_lock)
+        {
+            foreach (var pool in _pools.Values)
+            {
+                while (pool.Idle.First is { } node)
+                {
+                    Forget(node.Value);
+                    toClose.Add(node.Value);
+                }
+            }
+        }
+        foreach (var server in toClose)
+        {
+            ServerCloser.CloseGracefully(server);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using PoolGuard.Gateway.Events;
+
+namespace PoolGuard.Gateway.Pooling;
+
+/// <summary>Server bookkeeping: taking, reserving, releasing and closing, and handing servers to waiters.</summary>
+internal sealed partial class PoolSet
+{
+    /// <summary>
+    /// Returns a server to its pool after its client is done and it has been reset. A waiting client
+    /// gets it at once; otherwise it goes idle, unless the pool has shrunk or the server is too old.
+    /// </summary>
+    public void Release(ServerConnection server)
+    {
+        var close = false;
+        lock (_lock)
+        {
+            var pool = server.Pool;
+            server.LastUsedAt = _time.GetTimestamp();
+            if (pool.OpenServers > pool.PoolSize || IsPastLifetime(server, server.LastUsedAt))
+            {
+                close = true;
+            }
+            else if (pool.Waiters.First is { } first)
+            {
+                pool.Waiters.RemoveFirst();
+                Transition(server, ServerState.Active);
+                MoveClient(pool, first.Value.Client, ClientState.Active);
+                NoteQueueDrained(pool);
+                first.Value.Grant.TrySetResult(server);
+            }
+            else
+            {
+                Transition(server, ServerState.Idle);
+                pool.Idle.AddFirst(server.IdleNode);
+                // A free server here may be what a pool blocked on a shared cap needs.
+                Dispatch();
+            }
+        }
+        if (close)
+        {
+            Close(server);
+        }
+    }
+
+    /// <summary>Marks a server in the Used state (its client left; reset under way).</summary>
+    public void MarkUsed(ServerConnection server)
+    {
+        lock (_lock)
+        {
+            Transition(server, ServerState.Used);
+        }
+    }
+
+    /// <summary>Stops counting a server and closes its socket; waiters may now open a new one.</summary>
+    public void Close(ServerConnection server)
+    {
+        lock (_lock)
+        {
+            if (server.State == ServerState.Closed)
+            {
+                return;
+            }
+            Forget(server);
+            Dispatch();
+        }
+        ServerCloser.CloseGracefully(server);
+    }
+
+    /// <summary>Idle server or reserved new one, without waiting; null when the pool is at a cap.</summary>
+    private ServerConnection? TakeOrReserve(Pool pool)
+    {
+        if (pool.Idle.First is { } idle)
+        {
+            pool.Idle.RemoveFirst();
+            Transition(idle.Value, ServerState.Active);
+            return idle.Value;
+        }
+        if (!CanOpen(pool) && !TryEvictForSharedCap(pool))
+        {
+            return null;
+        }
+        return Reserve(pool);
+    }
+
+    /// <summary>A new server counted against every cap before its socket exists, so caps hold during connect storms.</summary>
+    private ServerConnection Reserve(Pool pool)
+    {
+        var server = new ServerConnection(pool, _time.GetTimestamp());
+        pool.AddServer(ServerState.Login);
+        _openTotal++;
+        Increment(_openPerDatabase, pool.Key.Database);
+        Increment(_openPerUser, pool.ServerUser);
+        return server;
+    }
+
+    /// <summary>Moves a server that finished logging in to Active for the client that reserved it.</summary>
+    public void MarkLoggedIn(ServerConnection server, bool forClient)
+    {
+        lock (_lock)
+        {
+            if (server.State == ServerState.Login)
+            {
+                Transition(server, forClient ? ServerState.Active : ServerState.Used);
+            }
+        }
+    }
+
+    private bool CanOpen(Pool pool) =>
+        pool.OpenServers < pool.PoolSize && SharedCapsAllow(pool);
+
+    private bool SharedCapsAllow(Pool pool) =>
+        (pool.DatabaseCap <= 0 || Count(_openPerDatabase, pool.Key.Database) < pool.DatabaseCap)
+        && (pool.UserCap <= 0 || Count(_openPerUser, pool.ServerUser) < pool.UserCap)
+        && (_config.MaxServerConnections <= 0 || _openTotal < _config.MaxServerConnections);
+
+    /// <summary>
+    /// When this pool is below its own size but a shared cap is full, an idle server of another pool
+    /// under the same cap is closed to make room: idle capacity must not starve a busy pool.
+    /// </summary>
+    private bool TryEvictForSharedCap(Pool pool)
+    {
+        if (pool.OpenServers >= pool.PoolSize)
+        {
+            return false;
+        }
+        ServerConnection? victim = null;
+        foreach (var other in _pools.Values)
+        {
+            if (other == pool || other.Idle.Last is not { } oldest)
+            {
+                continue;
+            }
+            if (!SharesBlockingCaps(pool, other))
+            {
+                continue;
+            }
+            if (victim is null || oldest.Value.LastUsedAt < victim.LastUsedAt)
+            {
+                victim = oldest.Value;
+            }
+        }
+        if (victim is null)
+        {
+            return false;
+        }
+        Forget(victim);
+        ServerCloser.CloseGracefully(victim);
+        return CanOpen(pool);
+    }
+
+    private bool SharesBlockingCaps(Pool pool, Pool other)
+    {
+        var dbFull = pool.DatabaseCap > 0 && Count(_openPerDatabase, pool.Key.Database) >= pool.DatabaseCap;
+        var userFull = pool.UserCap > 0 && Count(_openPerUser, pool.ServerUser) >= pool.UserCap;
+        return (!dbFull || other.Key.Database == pool.Key.Database)
+            && (!userFull || other.ServerUser == pool.ServerUser);
+    }
+
+    /// <summary>Serves waiters of every pool that can now get an idle server or open one.</summary>
+    private void Dispatch()
+    {
+        foreach (var pool in _pools.Values)
+        {
+            while (pool.Waiters.First is { } first)
+            {
+                var server = TakeOrReserve(pool);
+                if (server is null)
+                {
+                    break;
+                }
+                pool.Waiters.RemoveFirst();
+                MoveClient(pool, first.Value.Client, ClientState.Active);
+                NoteQueueDrained(pool);
+                first.Value.Grant.TrySetResult(server);
+            }
+        }
+    }
+
+    private void Forget(ServerConnection server)
+    {
+        var pool = server.Pool;
+        if (server.IdleNode.List is not null)
+        {
+            pool.Idle.Remove(server.IdleNode);
+        }
+        pool.CountServer(server.State, ServerState.Closed);
+        server.State = ServerState.Closed;
+        _openTotal--;
+        Decrement(_openPerDatabase, pool.Key.Database);
+        Decrement(_openPerUser, pool.ServerUser);
+    }
+
+    private static void Transition(ServerConnection server, ServerState next)
+    {
+        server.Pool.CountServer(server.State, next);
+        server.State = next;
+    }
+
+    private bool IsPastLifetime(ServerConnection server, long now) =>
+        _config.ServerLifetime > TimeSpan.Zero && _time.GetElapsedTime(server.CreatedAt, now) >= _config.ServerLifetime;
+
+    private static int Count(Dictionary<string, int> counts, string key) => counts.GetValueOrDefault(key);
+
+    private static void Increment(Dictionary<string, int> counts, string key) =>
+        counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    private static void Decrement(Dictionary<string, int> counts, string key) =>
+        counts[key] = counts.GetValueOrDefault(key) - 1;
+
+    internal void PublishServerFailure(Pool pool, GatewayEventKind kind, string detail) => _events.Publish(kind, pool.Key, detail);
+}

@@ -1,0 +1,64 @@
+using PoolGuard.Gateway.Transport;
+
+namespace PoolGuard.Gateway.Pooling;
+
+/// <summary>
+/// One connection to PostgreSQL. Its <see cref="State"/> and list membership change only under
+/// the pool set's lock; the relay fields change only on the task that holds the server.
+/// </summary>
+internal sealed class ServerConnection
+{
+    private static long s_nextId;
+
+    public ServerConnection(Pool pool, long now)
+    {
+        Pool = pool;
+        Id = Interlocked.Increment(ref s_nextId);
+        CreatedAt = now;
+        LastUsedAt = now;
+        IdleNode = new LinkedListNode<ServerConnection>(this);
+    }
+
+    public long Id { get; }
+    public Pool Pool { get; }
+
+    /// <summary>Guarded by the pool set's lock.</summary>
+    public ServerState State { get; set; } = ServerState.Login;
+
+    /// <summary>Reused node so moving in and out of the idle list allocates nothing.</summary>
+    public LinkedListNode<ServerConnection> IdleNode { get; }
+
+    public PgTransport? Transport { get; set; }
+
+    /// <summary>The server's real cancel key, used when a client's cancel request is routed here.</summary>
+    public int BackendProcessId { get; set; }
+    public int BackendSecretKey { get; set; }
+    public string Host { get; set; } = "";
+    public int Port { get; set; }
+
+    /// <summary>ParameterStatus values the server last reported.</summary>
+    public Dictionary<string, string> Parameters { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Timestamps from the gateway's TimeProvider.</summary>
+    public long CreatedAt { get; }
+    public long LastUsedAt { get; set; }
+
+    /// <summary>Status byte of the last ReadyForQuery ('I' idle, 'T' in transaction, 'E' failed).</summary>
+    public byte TransactionStatus { get; set; } = (byte)'I';
+
+    /// <summary>Queries and Syncs forwarded whose ReadyForQuery has not come back yet.</summary>
+    public int PendingReadyForQuery;
+
+    /// <summary>Extended-protocol messages forwarded since the last Sync.</summary>
+    public bool HasUnsyncedMessages { get; set; }
+
+    /// <summary>Set when anything leaves it in a state the next client must not inherit.</summary>
+    public bool IsDirty { get; set; }
+
+    /// <summary>Clean enough to reset and reuse: nothing in flight, no transaction open.</summary>
+    public bool IsReusable =>
+        !IsDirty && Transport is { IsClosed: false } && Volatile.Read(ref PendingReadyForQuery) == 0
+        && !HasUnsyncedMessages && TransactionStatus == (byte)'I';
+
+    public override string ToString() => $"server #{Id} ({Pool.Key}, pid {BackendProcessId})";
+}

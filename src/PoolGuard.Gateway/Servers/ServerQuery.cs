@@ -1,0 +1,45 @@
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Servers;
+
+/// <summary>
+/// Runs a query of the gateway's own on a server (reset query, session settings) and reads the
+/// answer up to ReadyForQuery, recording ParameterStatus. Not for client traffic.
+/// </summary>
+internal static class ServerQuery
+{
+    /// <summary>The server's error, or null on success. Throws IOException if the server goes away.</summary>
+    public static async Task<PgError?> RunAsync(ServerConnection server, string sql, CancellationToken cancellationToken)
+    {
+        var transport = server.Transport!;
+        await MessageIO.SendAsync(transport, w => MessageWriter.WriteQuery(w, sql), cancellationToken).ConfigureAwait(false);
+        PgError? error = null;
+        while (true)
+        {
+            var message = await MessageIO.ReadAsync(transport.Reader, MessageHeader.MaxLength, cancellationToken).ConfigureAwait(false)
+                ?? throw new IOException("the server closed the connection");
+            switch (message.Type)
+            {
+                case BackendMessage.ErrorResponse:
+                    error ??= ErrorResponseParser.Parse(message.Sequence);
+                    break;
+                case BackendMessage.ParameterStatus:
+                    var reader = new MessageReader(message.Sequence);
+                    if (reader.TryReadCString(out var name) && reader.TryReadCString(out var value))
+                    {
+                        server.Parameters[name] = value;
+                    }
+                    break;
+                case BackendMessage.ReadyForQuery:
+                    server.TransactionStatus = message.Body[0];
+                    return error;
+            }
+        }
+    }
+
+    /// <summary>SQL string literal with quotes doubled; standard_conforming_strings is on since 9.1.</summary>
+    public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace PoolGuard.Cli;
+
+/// <summary>The command tree. Each verb lives in its own file; this only wires them together.</summary>
+internal static class PoolGuardCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("PoolGuard: a PostgreSQL connection-pooling gateway with hard connection caps.");
+        root.Subcommands.Add(RunCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using PoolGuard.Config;
+using PoolGuard.Gateway.Hosting;
+
+namespace PoolGuard.Cli;
+
+/// <summary>`poolguard run -c FILE`: load and validate the config, then serve until SIGINT/SIGTERM.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config", "-c")
+        {
+            Description = "poolguard.json or pgbouncer.ini to run with",
+            Required = true,
+        };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "console log format: text or json",
+            DefaultValueFactory = _ => "text",
+        };
+        logFormat.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("run", "Run the gateway in the foreground") { config, logFormat };
+        command.SetAction((parse, _) => RunAsync(parse.GetValue(config)!, parse.GetValue(logFormat)!));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FileInfo file, string logFormat)
+    {
+        using var loggerFactory = Logging.Create(logFormat);
+        var logger = loggerFactory.CreateLogger("PoolGuard");
+
+        ConfigLoadResult loaded;
+        try
+        {
+            loaded = ConfigLoader.Load(file.FullName);
+        }
+        catch (ConfigException ex)
+        {
+            foreach (var error in ex.Errors)
+            {
+                Console.Error.WriteLine($"error: {error}");
+            }
+            Console.Error.WriteLine($"poolguard: {file.FullName} is not valid; not starting.");
+            return ExitCodes.InvalidConfig;
+        }
+        foreach (var warning in loaded.Warnings)
+        {
+            logger.LogWarning("{Warning}", warning);
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true; // we shut down ourselves, cleanly
+            stop.Cancel();
+        }
+
+        await using var gateway = new GatewayServer(loaded.Config, loggerFactory);
+        try
+        {
+            gateway.Start();
+        }
+        catch (SocketException ex)
+        {
+            logger.LogCritical("Cannot listen on {Address}:{Port}: {Reason}", loaded.Config.ListenAddress, loaded.Config.ListenPort, ex.Message);
+            return ExitCodes.Failed;
+        }
+        logger.LogInformation("PoolGuard running with {File}; {Databases} database(s) configured", loaded.SourceFile, loaded.Config.Databases.Count);
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        logger.LogInformation("Shutting down");
+        await gateway.StopAsync().ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+}

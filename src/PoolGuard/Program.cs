@@ -1,0 +1,3 @@
+using PoolGuard.Cli;
+
+return await PoolGuardCli.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

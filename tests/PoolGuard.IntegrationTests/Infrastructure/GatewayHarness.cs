@@ -1,0 +1,90 @@
+using System.Net.Sockets;
+using Npgsql;
+using PoolGuard.Config.Model;
+using PoolGuard.Gateway.Hosting;
+
+namespace PoolGuard.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real gateway, in process, on a free loopback port, in front of the sandbox PostgreSQL.
+/// Databases "app" and "pgbench"; users pg_app, pg_scram and pg_md5 with their plaintext passwords.
+/// </summary>
+internal sealed class GatewayHarness : IAsyncDisposable
+{
+    private GatewayHarness(GatewayServer server, PoolGuardConfig config)
+    {
+        Server = server;
+        Config = config;
+    }
+
+    public GatewayServer Server { get; }
+    public PoolGuardConfig Config { get; }
+    public int Port => Server.LocalEndPoint.Port;
+
+    public static PoolGuardConfig BaseConfig() => new()
+    {
+        ListenAddress = "127.0.0.1",
+        ListenPort = 0,
+        AuthType = AuthType.ScramSha256,
+        DefaultPoolSize = 5,
+        QueryWaitTimeout = TimeSpan.FromSeconds(20),
+        ServerConnectTimeout = TimeSpan.FromSeconds(5),
+        Databases = new Dictionary<string, DatabaseEntry>
+        {
+            ["app"] = new() { Name = "app", Host = PgSandbox.Host, Port = PgSandbox.Port },
+            ["pgbench"] = new() { Name = "pgbench", Host = PgSandbox.Host, Port = PgSandbox.Port },
+        },
+        Users = new Dictionary<string, UserEntry>
+        {
+            [PgSandbox.Roles.App] = new() { Name = PgSandbox.Roles.App, Secret = PgSandbox.Roles.AppPassword },
+            [PgSandbox.Roles.Scram] = new() { Name = PgSandbox.Roles.Scram, Secret = PgSandbox.Roles.ScramPassword },
+            [PgSandbox.Roles.Md5] = new() { Name = PgSandbox.Roles.Md5, Secret = PgSandbox.Roles.Md5Password },
+        },
+    };
+
+    /// <summary>Starts a gateway; <paramref name="customize"/> adjusts the base config (pool sizes, caps…).</summary>
+    public static GatewayHarness Start(Func<PoolGuardConfig, PoolGuardConfig>? customize = null)
+    {
+        PgSandbox.Require();
+        var config = customize is null ? BaseConfig() : customize(BaseConfig());
+        var server = new GatewayServer(config);
+        server.Start();
+        return new GatewayHarness(server, config);
+    }
+
+    /// <summary>Npgsql connection string through the gateway. Npgsql's own pool is off unless asked for.</summary>
+    public string ConnectionString(string user = PgSandbox.Roles.App, string password = PgSandbox.Roles.AppPassword,
+        string database = "app", bool pooling = false)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1",
+            Port = Port,
+            Username = user,
+            Password = password,
+            Database = database,
+            Pooling = pooling,
+            Timeout = 30,
+            CommandTimeout = 30,
+            ApplicationName = "poolguard-tests",
+        };
+        return builder.ConnectionString;
+    }
+
+    public async Task<NpgsqlConnection> OpenAsync(string user = PgSandbox.Roles.App, string password = PgSandbox.Roles.AppPassword, string database = "app")
+    {
+        var connection = new NpgsqlConnection(ConnectionString(user, password, database));
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>A raw TCP connection to the gateway, for feeding it malformed bytes.</summary>
+    public async Task<Socket> ConnectRawAsync()
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync("127.0.0.1", Port);
+        return socket;
+    }
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+}
