@@ -20,11 +20,7 @@ internal sealed class JsonSettingReader(
 {
     private const string WholeNumber = "a whole number";
 
-    public string File => file;
-
     public void Error(IConfigurationSection section, string reason) => diagnostics.Error(file, Describe(section), reason);
-
-    public void Warn(IConfigurationSection section, string message) => diagnostics.Warn(file, Describe(section), message);
 
     public void Record(IConfigurationSection section) =>
         locations.Record(JsonConfigLoader.ModelPath(section.Path), file, Describe(section));

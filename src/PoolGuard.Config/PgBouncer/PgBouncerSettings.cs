@@ -55,7 +55,7 @@ internal static class PgBouncerSettings
         var addresses = SettingNames.SplitList(entry.Value);
         if (addresses.Count == 0)
         {
-            reader.Warn(entry, "listen_addr is empty: PgBouncer would accept only Unix-socket clients, which PoolGuard does not offer; listening on 127.0.0.1");
+            reader.Warn(entry, $"listen_addr is empty: PgBouncer would accept only Unix-socket clients, which PoolGuard does not offer; listening on {config.ListenAddress}");
             return config;
         }
 

@@ -79,14 +79,27 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             timeout.CancelAfter(config.ClientLoginTimeout);
         }
 
-        var startup = await StartupReader.ReadAsync(client.Transport, timeout.Token).ConfigureAwait(false);
+        try
+        {
+            return await LogInAsync(config, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !client.ShutdownToken.IsCancellationRequested)
+        {
+            throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation,
+                $"client_login_timeout: login not completed within {config.ClientLoginTimeout.TotalSeconds:0.###} s"));
+        }
+    }
+
+    private async Task<Login?> LogInAsync(PoolGuard.Config.Model.PoolGuardConfig config, CancellationToken cancellationToken)
+    {
+        var startup = await StartupReader.ReadAsync(client.Transport, cancellationToken).ConfigureAwait(false);
         if (startup is null)
         {
             return null;
         }
         if (startup.Kind == StartupKind.Cancel)
         {
-            await gateway.Cancels.CancelAsync(startup.CancelProcessId, startup.CancelSecretKey, timeout.Token).ConfigureAwait(false);
+            await gateway.Cancels.CancelAsync(startup.CancelProcessId, startup.CancelSecretKey, cancellationToken).ConfigureAwait(false);
             return null;
         }
 
@@ -100,7 +113,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         client.Database = databaseName;
         var parameters = CheckParameters(startup, config.IgnoreStartupParameters);
 
-        var outcome = await gateway.Authenticator.AuthenticateAsync(client.Transport, config.AuthType, user, config.Users, timeout.Token).ConfigureAwait(false);
+        var outcome = await gateway.Authenticator.AuthenticateAsync(client.Transport, config.AuthType, user, config.Users, cancellationToken).ConfigureAwait(false);
 
         // Checked after authentication, as PostgreSQL does, so only a proven user learns which databases exist.
         if (!config.Databases.TryGetValue(databaseName, out var database))

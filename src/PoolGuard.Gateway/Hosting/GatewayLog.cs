@@ -31,4 +31,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(9, LogLevel.Warning, "Could not open a min_pool_size server for pool {Pool}: {Message}")]
     public static partial void MinPoolConnectFailed(this ILogger logger, string pool, string message);
+
+    [LoggerMessage(10, LogLevel.Warning, "{Count} client session(s) still open at shutdown; closing anyway")]
+    public static partial void SessionsStillOpen(this ILogger logger, int count);
 }

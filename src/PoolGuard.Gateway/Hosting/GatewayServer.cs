@@ -115,7 +115,15 @@ public sealed partial class GatewayServer : IAsyncDisposable
         {
             client.RequestShutdown();
         }
-        await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        try
+        {
+            // Sessions end within moments of being told to; a stuck one must not hold up the exit.
+            await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _gateway.Logger.SessionsStillOpen(_sessions.Count);
+        }
         if (_maintenanceLoop is not null)
         {
             await _maintenanceLoop.ConfigureAwait(false);
@@ -127,13 +135,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await StopAsync().ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
+        await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 }

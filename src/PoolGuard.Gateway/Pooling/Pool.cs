@@ -29,6 +29,12 @@ internal sealed class Pool
     public int UserCap { get; private set; }
     public PoolMode Mode { get; private set; }
 
+    /// <summary>
+    /// Password of the database entry's forced user: the entry's own, else the user's secret from
+    /// the users / auth file (as PgBouncer does). Null when the entry has no forced user.
+    /// </summary>
+    public string? ForcedUserSecret { get; private set; }
+
     /// <summary>The name the per-user cap is counted under: the login user on the server.</summary>
     public string ServerUser => Database.User ?? Key.User;
 
@@ -87,5 +93,8 @@ internal sealed class Pool
         DatabaseCap = Database.MaxDbConnections ?? config.MaxDbConnections;
         UserCap = User is { MaxUserConnections: > 0 } ? User.MaxUserConnections : config.MaxUserConnections;
         Mode = User?.PoolMode ?? Database.PoolMode ?? config.PoolMode;
+        ForcedUserSecret = Database.User is { } forced
+            ? Database.Password ?? (config.Users.TryGetValue(forced, out var entry) ? entry.Secret : null)
+            : null;
     }
 }

@@ -31,7 +31,7 @@ internal sealed class ServerConnector(TimeSpan connectTimeout)
         try
         {
             var socket = await OpenSocketAsync(database.Host, database.Port, timeout.Token).ConfigureAwait(false);
-            server.Transport = new PgTransport(socket);
+            server.Transport = new PgTransport(socket, isServer: true);
             await LogInAsync(server, credentials, database.ServerDatabase, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

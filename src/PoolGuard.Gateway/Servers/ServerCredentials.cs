@@ -11,7 +11,7 @@ internal sealed record ServerCredentials(string User, string? Secret, byte[]? Sc
     {
         if (pool.Database.User is { } forced)
         {
-            return new ServerCredentials(forced, pool.Database.Password, null);
+            return new ServerCredentials(forced, pool.ForcedUserSecret, null);
         }
         return new ServerCredentials(pool.Key.User, pool.User?.Secret, pool.ScramClientKey);
     }

@@ -13,19 +13,23 @@ namespace PoolGuard.Gateway.Transport;
 internal sealed class PgTransport
 {
     // 8 KB covers a whole pgbench round trip and most result pages in one read; buffers come
-    // from the shared pool and go back as soon as a read is consumed.
-    private static readonly StreamPipeReaderOptions s_readerOptions =
+    // from the shared pool and go back as soon as a read is consumed. Clients are many and often
+    // idle, so they wait with zero-byte reads; servers are few and busy, so they skip that extra
+    // syscall per read.
+    private static readonly StreamPipeReaderOptions s_clientReaderOptions =
         new(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true);
+    private static readonly StreamPipeReaderOptions s_serverReaderOptions =
+        new(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: false);
 
     private readonly NetworkStream _stream;
     private int _closed;
 
-    public PgTransport(Socket socket)
+    public PgTransport(Socket socket, bool isServer = false)
     {
         Socket = socket;
         socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        Reader = PipeReader.Create(_stream, s_readerOptions);
+        Reader = PipeReader.Create(_stream, isServer ? s_serverReaderOptions : s_clientReaderOptions);
     }
 
     public Socket Socket { get; }

@@ -39,6 +39,14 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void A_dot_file_loads_like_any_other()
+    {
+        var file = _directory.Write(".poolguard.json", ConfigSamples.MinimalJson);
+
+        Assert.Equal("db1", ConfigLoader.Load(file, TestSecrets.NoEnvironment()).Config.Databases["app"].Host);
+    }
+
+    [Fact]
     public void Config_error_prints_as_file_location_reason()
     {
         var error = new ConfigError("/etc/poolguard.json", "key PoolGuard:ListenPort", "expected a whole number, got 'x'");

@@ -89,42 +89,9 @@ public sealed class JsonConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Environment_override_wins_over_the_file()
-    {
-        var file = _directory.Write("poolguard.json", MinimalFile);
-        var environment = TestSecrets.NoEnvironment();
-        environment["POOLGUARD__ListenPort"] = "7000";
-        environment["POOLGUARD__Databases__app__PoolSize"] = "5";
-        environment["poolguard__querywaittimeout"] = "10s";
-        environment["POOLGUARD__AdminUsers"] = "ops, dba";
-        environment["POOLGUARD_TEST_PG"] = "host=elsewhere"; // single underscore: another tool's variable
-
-        var config = ConfigLoader.Load(file, environment).Config;
-
-        Assert.Equal(7000, config.ListenPort);
-        Assert.Equal(5, config.Databases["app"].PoolSize);
-        Assert.Equal("db1", config.Databases["app"].Host);
-        Assert.Equal(TimeSpan.FromSeconds(10), config.QueryWaitTimeout);
-        Assert.Equal(["ops", "dba"], config.AdminUsers);
-    }
-
-    [Fact]
-    public void Environment_override_with_a_bad_value_names_the_variable()
-    {
-        var file = _directory.Write("poolguard.json", MinimalFile);
-        var environment = TestSecrets.NoEnvironment();
-        environment["POOLGUARD__ListenPort"] = "seven";
-
-        var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, environment)).Errors);
-
-        Assert.Equal("key PoolGuard:ListenPort (environment variable POOLGUARD__ListenPort)", error.Location);
-        Assert.Contains("whole number", error.Reason);
-    }
-
-    [Fact]
     public void Unknown_json_key_is_an_error_that_names_the_key_and_suggests_the_closest()
     {
-        var file = _directory.Write("poolguard.json", MinimalFile.Replace("\"AuthType\"", "\"ListenPrt\": 1, \"AuthType\""));
+        var file = _directory.Write("poolguard.json", ConfigSamples.MinimalJson.Replace("\"AuthType\"", "\"ListenPrt\": 1, \"AuthType\""));
 
         var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, TestSecrets.NoEnvironment())).Errors);
 
@@ -136,7 +103,7 @@ public sealed class JsonConfigLoaderTests : IDisposable
     [Fact]
     public void Unknown_key_with_nothing_close_is_an_error_without_a_suggestion()
     {
-        var file = _directory.Write("poolguard.json", MinimalFile.Replace("\"Host\"", "\"Flavour\": \"x\", \"Host\""));
+        var file = _directory.Write("poolguard.json", ConfigSamples.MinimalJson.Replace("\"Host\"", "\"Flavour\": \"x\", \"Host\""));
 
         var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, TestSecrets.NoEnvironment())).Errors);
 
@@ -147,7 +114,7 @@ public sealed class JsonConfigLoaderTests : IDisposable
     [Fact]
     public void Snake_case_key_suggests_the_json_name()
     {
-        var file = _directory.Write("poolguard.json", MinimalFile.Replace("\"AuthType\"", "\"default_pool_size\": 5, \"AuthType\""));
+        var file = _directory.Write("poolguard.json", ConfigSamples.MinimalJson.Replace("\"AuthType\"", "\"default_pool_size\": 5, \"AuthType\""));
 
         var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, TestSecrets.NoEnvironment())).Errors);
 
@@ -218,23 +185,11 @@ public sealed class JsonConfigLoaderTests : IDisposable
     [Fact]
     public void Missing_auth_file_is_an_error_on_the_AuthFile_key()
     {
-        var file = _directory.Write("poolguard.json", MinimalFile.Replace("\"AuthType\": \"trust\"", "\"AuthType\": \"trust\", \"AuthFile\": \"nope.txt\""));
+        var file = _directory.Write("poolguard.json", ConfigSamples.MinimalJson.Replace("\"AuthType\": \"trust\"", "\"AuthType\": \"trust\", \"AuthFile\": \"nope.txt\""));
 
         var error = Assert.Single(Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, TestSecrets.NoEnvironment())).Errors);
 
         Assert.Equal("key PoolGuard:AuthFile", error.Location);
         Assert.Contains("nope.txt' not found", error.Reason);
     }
-
-    [Fact]
-    public void A_dot_file_loads_like_any_other()
-    {
-        var file = _directory.Write(".poolguard.json", MinimalFile);
-
-        Assert.Equal("db1", ConfigLoader.Load(file, TestSecrets.NoEnvironment()).Config.Databases["app"].Host);
-    }
-
-    private const string MinimalFile = """
-        { "PoolGuard": { "AuthType": "trust", "Databases": { "app": { "Host": "db1" } } } }
-        """;
 }

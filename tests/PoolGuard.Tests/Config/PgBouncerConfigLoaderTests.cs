@@ -138,28 +138,6 @@ public sealed class PgBouncerConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Malformed_userlist_line_is_an_error_naming_the_auth_file_and_line()
-    {
-        var userlist = _directory.Write("userlist.txt", $"\"alice\" \"{TestSecrets.Plaintext}\"\n\"bob\" \"unterminated-hunter2\n\"carol\"\n");
-        var ini = _directory.Write("pgbouncer.ini", """
-            [databases]
-            app = host=db1
-            [pgbouncer]
-            listen_addr = 127.0.0.1
-            auth_file = userlist.txt
-            """);
-
-        var errors = Assert.Throws<ConfigException>(() => ConfigLoader.Load(ini)).Errors;
-
-        Assert.Equal(
-            [
-                new ConfigError(userlist, "line 2", "user bob: the secret's closing double quote is missing (write \"\" for a quote inside it)"),
-                new ConfigError(userlist, "line 3", "user carol: expected a double-quoted secret after the user name"),
-            ],
-            errors);
-    }
-
-    [Fact]
     public void Unparsable_database_entry_names_the_key_but_never_the_password()
     {
         var ini = _directory.Write("pgbouncer.ini", """
@@ -187,28 +165,6 @@ public sealed class PgBouncerConfigLoaderTests : IDisposable
 
         Assert.Equal("0.0.0.0", result.Config.ListenAddress);
         Assert.Contains(result.Warnings, w => w.StartsWith("pgbouncer.ini line 2: listen_addr 0.0.0.0 listens on every network interface, which exposes the gateway", StringComparison.Ordinal));
-    }
-
-    [Theory]
-    [InlineData("cert")]
-    [InlineData("hba")]
-    [InlineData("pam")]
-    public void Auth_types_PoolGuard_cannot_do_are_errors(string authType)
-    {
-        var ini = WriteIni($"auth_type = {authType}");
-
-        var errors = Assert.Throws<ConfigException>(() => ConfigLoader.Load(ini)).Errors;
-
-        Assert.Contains(new ConfigError(ini, "line 7", $"auth_type {authType} is not supported by PoolGuard; use trust, plain, md5 or scram-sha-256"), errors);
-    }
-
-    [Fact]
-    public void Auth_type_any_is_read_as_trust_with_a_warning()
-    {
-        var result = ConfigLoader.Load(WriteIni("auth_type = any"));
-
-        Assert.Equal(AuthType.Trust, result.Config.AuthType);
-        Assert.Contains(result.Warnings, w => w.StartsWith("pgbouncer.ini line 7: auth_type any is read as trust", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -240,14 +196,5 @@ public sealed class PgBouncerConfigLoaderTests : IDisposable
         Assert.Contains(errors, e => e.File == loop && e.Reason.Contains("nested deeper than 10", StringComparison.Ordinal));
     }
 
-    /// <summary>A valid trust-mode file whose [pgbouncer] section ends at line 6; <paramref name="extra"/> starts at line 7.</summary>
-    private string WriteIni(string extra) => _directory.Write("pgbouncer.ini", $"""
-        [databases]
-        app = host=db1
-        [pgbouncer]
-        listen_addr = 127.0.0.1
-        auth_type = trust
-        listen_port = 6432
-        {extra}
-        """);
+    private string WriteIni(string extra) => _directory.Write("pgbouncer.ini", ConfigSamples.TrustIni(extra));
 }
