@@ -1,5 +1,3 @@
-using PoolGuard.Gateway.Pooling;
-
 namespace PoolGuard.Gateway.Events;
 
 /// <summary>
@@ -22,12 +20,12 @@ public sealed class EventLog
     /// <summary>Called for every event, on the publishing thread; handlers must be quick and not throw.</summary>
     public event Action<GatewayEvent>? Published;
 
-    internal void Publish(GatewayEventKind kind, PoolKey? pool, string detail)
+    internal void Publish(GatewayEventKind kind, string? pool, string detail)
     {
         GatewayEvent e;
         lock (_lock)
         {
-            e = new GatewayEvent(++_sequence, _time.GetUtcNow(), kind, pool?.ToString(), detail);
+            e = new GatewayEvent(++_sequence, _time.GetUtcNow(), kind, pool, detail);
             _ring[(int)(e.Sequence % _ring.Length)] = e;
         }
         // Handlers run off the pool lock the publisher may hold.

@@ -93,7 +93,7 @@ internal sealed partial class PoolSet
             var limit = _config.MaxWaitingClients;
             if (limit > 0 && pool.Waiters.Count >= limit)
             {
-                _events.Publish(GatewayEventKind.ClientRefused, pool.Key, $"wait queue full ({limit} waiting)");
+                _events.Publish(GatewayEventKind.ClientRefused, pool.Key.ToString(), $"wait queue full ({limit} waiting)");
                 throw new PoolRefusedException(PgError.Fatal(SqlState.TooManyConnections,
                     $"too many clients waiting for pool {pool.Key}: max_waiting_clients ({limit}) reached",
                     $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"));
@@ -104,7 +104,7 @@ internal sealed partial class PoolSet
             MoveClient(pool, client, ClientState.Waiting);
             if (pool.Waiters.Count == 1)
             {
-                _events.Publish(GatewayEventKind.PoolSaturated, pool.Key, $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
+                _events.Publish(GatewayEventKind.PoolSaturated, pool.Key.ToString(), $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
             }
         }
 
@@ -134,7 +134,7 @@ internal sealed partial class PoolSet
                     {
                         throw;
                     }
-                    _events.Publish(GatewayEventKind.WaitTimeout, pool.Key, $"client waited {timeout.TotalSeconds:0.###} s");
+                    _events.Publish(GatewayEventKind.WaitTimeout, pool.Key.ToString(), $"client waited {timeout.TotalSeconds:0.###} s");
                     throw new PoolRefusedException(PgError.Fatal(SqlState.ProtocolViolation,
                         $"query_wait_timeout: no server connection became free in pool {pool.Key} within {timeout.TotalSeconds:0.###} s",
                         $"all {pool.OpenServers} of {pool.PoolSize} servers are busy; raise pool_size or query_wait_timeout, or look for slow queries holding servers"));
@@ -174,7 +174,7 @@ internal sealed partial class PoolSet
     {
         if (pool.Waiters.Count == 0)
         {
-            _events.Publish(GatewayEventKind.PoolRecovered, pool.Key, "no clients waiting");
+            _events.Publish(GatewayEventKind.PoolRecovered, pool.Key.ToString(), "no clients waiting");
         }
     }
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Pooling;
 
@@ -59,6 +61,16 @@ internal sealed class ServerConnection
     public bool IsReusable =>
         !IsDirty && Transport is { IsClosed: false } && Volatile.Read(ref PendingReadyForQuery) == 0
         && !HasUnsyncedMessages && TransactionStatus == (byte)'I';
+
+    /// <summary>Records a ParameterStatus body (name, value) the server sent.</summary>
+    public void RecordParameterStatus(ReadOnlySequence<byte> body)
+    {
+        var reader = new MessageReader(body);
+        if (reader.TryReadCString(out var name) && reader.TryReadCString(out var value))
+        {
+            Parameters[name] = value;
+        }
+    }
 
     public override string ToString() => $"server #{Id} ({Pool.Key}, pid {BackendProcessId})";
 }

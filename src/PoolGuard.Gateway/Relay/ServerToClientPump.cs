@@ -105,21 +105,12 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
                 {
                     break;
                 }
-                Record(rest.Slice(MessageHeader.Size, header.BodyLength));
+                server.RecordParameterStatus(rest.Slice(MessageHeader.Size, header.BodyLength));
             }
             LastType = header.Type;
             remaining = header.TotalSize;
         }
         forwardLength = position;
         return true;
-    }
-
-    private void Record(ReadOnlySequence<byte> body)
-    {
-        var reader = new MessageReader(body);
-        if (reader.TryReadCString(out var name) && reader.TryReadCString(out var value))
-        {
-            server.Parameters[name] = value;
-        }
     }
 }

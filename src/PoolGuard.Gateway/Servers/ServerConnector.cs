@@ -103,11 +103,7 @@ internal sealed class ServerConnector(TimeSpan connectTimeout)
                     scram = await AnswerAuthenticationAsync(transport, credentials, message.Body, scram, cancellationToken).ConfigureAwait(false);
                     break;
                 case BackendMessage.ParameterStatus:
-                    var reader = new MessageReader(message.Sequence);
-                    if (reader.TryReadCString(out var name) && reader.TryReadCString(out var value))
-                    {
-                        server.Parameters[name] = value;
-                    }
+                    server.RecordParameterStatus(message.Sequence);
                     break;
                 case BackendMessage.BackendKeyData:
                     server.BackendProcessId = MessageReader.ReadInt32(message.Body);

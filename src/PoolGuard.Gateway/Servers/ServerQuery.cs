@@ -27,11 +27,7 @@ internal static class ServerQuery
                     error ??= ErrorResponseParser.Parse(message.Sequence);
                     break;
                 case BackendMessage.ParameterStatus:
-                    var reader = new MessageReader(message.Sequence);
-                    if (reader.TryReadCString(out var name) && reader.TryReadCString(out var value))
-                    {
-                        server.Parameters[name] = value;
-                    }
+                    server.RecordParameterStatus(message.Sequence);
                     break;
                 case BackendMessage.ReadyForQuery:
                     server.TransactionStatus = message.Body[0];
