@@ -11,6 +11,7 @@ namespace PoolGuard.Gateway.Relay;
 /// gateway knows each server's settings); everything else passes through untouched.
 /// </summary>
 internal sealed class ServerToClientPump(PgTransport client, ServerConnection server, RelayStop stop)
+    : MessagePump(server.Transport!.Reader, client, stop)
 {
     /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
     private const int MaxInspectedLength = 8 * 1024;
@@ -18,66 +19,32 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
     /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
     public byte LastType { get; private set; }
 
-    /// <summary>True when the pump stopped between two messages.</summary>
-    public bool AtMessageBoundary { get; private set; } = true;
-
     public async Task<ServerEnd> RunAsync()
     {
-        var reader = server.Transport!.Reader;
-        long remaining = 0;
-        while (true)
+        var outcome = await PumpAsync().ConfigureAwait(false);
+        if (outcome != PumpOutcome.Stopped)
         {
-            var result = await reader.ReadAsync().ConfigureAwait(false);
-            var buffer = result.Buffer;
-            if (result.IsCanceled && stop.IsRequested)
-            {
-                reader.AdvanceTo(buffer.Start);
-                AtMessageBoundary = remaining == 0;
-                return ServerEnd.Stopped;
-            }
-
-            var valid = Scan(buffer, ref remaining, out var forwardLength);
-            if (forwardLength > 0)
-            {
-                try
-                {
-                    await client.SendAsync(buffer.Slice(0, forwardLength)).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-                {
-                    reader.AdvanceTo(buffer.End);
-                    server.IsDirty = true;
-                    return ServerEnd.ClientWriteFailed;
-                }
-            }
-            reader.AdvanceTo(buffer.GetPosition(forwardLength), buffer.End);
-            AtMessageBoundary = remaining == 0;
-
-            if (!valid)
-            {
-                server.IsDirty = true;
-                return ServerEnd.ProtocolViolation;
-            }
-            if (result.IsCompleted)
-            {
-                server.IsDirty = true;
-                AtMessageBoundary = remaining == 0 && forwardLength == buffer.Length;
-                return ServerEnd.Disconnected;
-            }
+            // Whatever else happened, this server's stream can no longer be trusted.
+            server.IsDirty = true;
         }
+        return outcome switch
+        {
+            PumpOutcome.Stopped => ServerEnd.Stopped,
+            PumpOutcome.WriteFailed => ServerEnd.ClientWriteFailed,
+            PumpOutcome.Ended => ServerEnd.ProtocolViolation,
+            _ => ServerEnd.Disconnected,
+        };
     }
 
-    private bool Scan(in ReadOnlySequence<byte> buffer, ref long remaining, out long forwardLength)
+    protected override bool Scan(in ReadOnlySequence<byte> buffer, out long forwardLength)
     {
         long position = 0;
         var length = buffer.Length;
         while (position < length)
         {
-            if (remaining > 0)
+            if (Remaining > 0)
             {
-                var take = Math.Min(remaining, length - position);
-                position += take;
-                remaining -= take;
+                position += SkipBody(length - position);
                 continue;
             }
             var rest = buffer.Slice(position);
@@ -108,7 +75,7 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
                 server.RecordParameterStatus(rest.Slice(MessageHeader.Size, header.BodyLength));
             }
             LastType = header.Type;
-            remaining = header.TotalSize;
+            Remaining = header.TotalSize;
         }
         forwardLength = position;
         return true;

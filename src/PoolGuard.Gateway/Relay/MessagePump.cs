@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using PoolGuard.Gateway.Transport;
+
+namespace PoolGuard.Gateway.Relay;
+
+/// <summary>How a pump's loop ended; each direction maps it to its own end reason.</summary>
+internal enum PumpOutcome
+{
+    /// <summary>Asked to stop (<see cref="RelayStop"/>).</summary>
+    Stopped,
+    /// <summary>Writing to the destination failed: the other side is gone.</summary>
+    WriteFailed,
+    /// <summary>The scanner found a reason to stop (Terminate, a violation).</summary>
+    Ended,
+    /// <summary>The source closed its side of the connection.</summary>
+    SourceClosed,
+}
+
+/// <summary>
+/// The relay loop both directions share: read what arrived, let the direction's scanner walk the
+/// message headers, forward the scanned bytes straight from the read buffer (no copy), repeat.
+/// A message's body streams through as it arrives; only headers are ever looked at.
+/// </summary>
+internal abstract class MessagePump(PipeReader source, PgTransport destination, RelayStop stop)
+{
+    /// <summary>Bytes of the current message still to forward; carried across reads.</summary>
+    protected long Remaining;
+
+    /// <summary>True when the pump stopped between two messages (nothing half-forwarded or half-read).</summary>
+    public bool AtMessageBoundary { get; private set; } = true;
+
+    /// <summary>
+    /// Walks headers in <paramref name="buffer"/>, setting <paramref name="forwardLength"/> to the
+    /// bytes that may go on; returns false to end the pump after forwarding them.
+    /// </summary>
+    protected abstract bool Scan(in ReadOnlySequence<byte> buffer, out long forwardLength);
+
+    protected async Task<PumpOutcome> PumpAsync()
+    {
+        while (true)
+        {
+            var result = await source.ReadAsync().ConfigureAwait(false);
+            var buffer = result.Buffer;
+            if (result.IsCanceled && stop.IsRequested)
+            {
+                source.AdvanceTo(buffer.Start);
+                AtMessageBoundary = Remaining == 0;
+                return PumpOutcome.Stopped;
+            }
+
+            var keepGoing = Scan(buffer, out var forwardLength);
+            if (forwardLength > 0)
+            {
+                try
+                {
+                    await destination.SendAsync(buffer.Slice(0, forwardLength)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+                {
+                    source.AdvanceTo(buffer.End);
+                    AtMessageBoundary = false;
+                    return PumpOutcome.WriteFailed;
+                }
+            }
+            source.AdvanceTo(buffer.GetPosition(forwardLength), buffer.End);
+            AtMessageBoundary = Remaining == 0;
+
+            if (!keepGoing)
+            {
+                return PumpOutcome.Ended;
+            }
+            if (result.IsCompleted)
+            {
+                AtMessageBoundary = Remaining == 0 && forwardLength == buffer.Length;
+                return PumpOutcome.SourceClosed;
+            }
+        }
+    }
+
+    /// <summary>Counts a body that is already on its way out; returns the bytes of it in this read.</summary>
+    protected long SkipBody(long available)
+    {
+        var take = Math.Min(Remaining, available);
+        Remaining -= take;
+        return take;
+    }
+}
