@@ -16,14 +16,19 @@ public sealed partial class GatewayServer
     private async Task RefuseAsync(ClientConnection client)
     {
         var max = _gateway.Config.MaxClientConn;
-        _gateway.Logger.ClientConnLimit(client.Remote?.ToString() ?? "?", max);
-        _gateway.Events.Publish(GatewayEventKind.ClientRefused, null, $"max_client_conn ({max}) reached");
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             var startup = await StartupReader.ReadAsync(client.Transport, timeout.Token).ConfigureAwait(false);
-            if (startup is not null)
+            if (startup?.Kind == Protocol.Startup.StartupKind.Cancel)
             {
+                // A cancel is how a client gets out of trouble; a full house must not block it.
+                await _gateway.Cancels.CancelAsync(startup.CancelProcessId, startup.CancelSecretKey, timeout.Token).ConfigureAwait(false);
+            }
+            else if (startup is not null)
+            {
+                _gateway.Logger.ClientConnLimit(client.Remote?.ToString() ?? "?", max);
+                _gateway.Events.Publish(GatewayEventKind.ClientRefused, null, $"max_client_conn ({max}) reached");
                 var error = PgError.Fatal(SqlState.TooManyConnections,
                     $"no more connections allowed: max_client_conn ({max}) reached",
                     "raise max_client_conn, or lower the number of connections the application opens");
