@@ -35,12 +35,11 @@ internal sealed partial class ClientSession
         }
         var clientEnd = await upTask.ConfigureAwait(false);
         var serverEnd = await downTask.ConfigureAwait(false);
-        client.Server = null;
 
         if (serverEnd is ServerEnd.Disconnected or ServerEnd.ProtocolViolation)
         {
             gateway.Logger.ServerLost(server.Pool.Key.ToString(), client.ToString());
-            gateway.Pools.Close(server);
+            Discard(server);
             // The server's own FATAL (e.g. terminated by administrator) already reached the client;
             // otherwise say what happened rather than leave the client with a bare disconnect.
             if (downstream.AtMessageBoundary && downstream.LastType != BackendMessage.ErrorResponse)
@@ -53,7 +52,7 @@ internal sealed partial class ClientSession
 
         if (client.ShutdownToken.IsCancellationRequested)
         {
-            gateway.Pools.Close(server);
+            Discard(server);
             if (downstream.AtMessageBoundary)
             {
                 await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
@@ -78,7 +77,7 @@ internal sealed partial class ClientSession
         }
         else
         {
-            gateway.Pools.Close(server);
+            Discard(server);
         }
     }
 }

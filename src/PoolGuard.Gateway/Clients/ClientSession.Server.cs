@@ -22,6 +22,7 @@ internal sealed partial class ClientSession
         while (true)
         {
             var server = await WaitForServerAsync(pool).ConfigureAwait(false);
+            _held = server;
             if (server.Transport is null)
             {
                 await ConnectAsync(server).ConfigureAwait(false);
@@ -29,7 +30,7 @@ internal sealed partial class ClientSession
             else if (server.Transport.HasUnexpectedInput())
             {
                 // Died while idle (terminated, restarted): drop it and ask again.
-                gateway.Pools.Close(server);
+                Discard(server);
                 continue;
             }
 
@@ -41,13 +42,11 @@ internal sealed partial class ClientSession
             }
             catch (IOException)
             {
-                client.Server = null;
-                gateway.Pools.Close(server);
+                Discard(server);
                 continue;
             }
             if (error is not null)
             {
-                client.Server = null;
                 await GiveBackAsync(server).ConfigureAwait(false);
                 throw new ClientLoginException(error with { Severity = "FATAL" });
             }
@@ -103,7 +102,7 @@ internal sealed partial class ClientSession
         }
         catch (ServerLoginException ex)
         {
-            gateway.Pools.Close(server);
+            Discard(server);
             var kind = ex.FromServer ? GatewayEventKind.ServerLoginFailed : GatewayEventKind.ServerConnectFailed;
             gateway.Pools.PublishServerFailure(server.Pool, kind, $"{ex.Error.Code} {ex.Error.Message}");
             gateway.Logger.ServerLoginFailed(server.Pool.Key.ToString(), ex.Error.Code, ex.Error.Message);
@@ -111,7 +110,7 @@ internal sealed partial class ClientSession
         }
         catch
         {
-            gateway.Pools.Close(server);
+            Discard(server);
             throw;
         }
     }
@@ -137,9 +136,10 @@ internal sealed partial class ClientSession
     /// </summary>
     private async Task GiveBackAsync(ServerConnection server)
     {
+        client.Server = null;
         if (!server.IsReusable)
         {
-            gateway.Pools.Close(server);
+            Discard(server);
             return;
         }
         gateway.Pools.MarkUsed(server);
@@ -152,16 +152,17 @@ internal sealed partial class ClientSession
                 var error = await ServerQuery.RunAsync(server, resetQuery, timeout.Token).ConfigureAwait(false);
                 if (error is not null || !server.IsReusable)
                 {
-                    gateway.Pools.Close(server);
+                    Discard(server);
                     return;
                 }
             }
             catch (Exception ex) when (ex is IOException or OperationCanceledException or ProtocolException or ObjectDisposedException)
             {
-                gateway.Pools.Close(server);
+                Discard(server);
                 return;
             }
         }
+        _held = null;
         gateway.Pools.Release(server);
     }
 

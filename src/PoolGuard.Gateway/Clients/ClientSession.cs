@@ -14,6 +14,13 @@ namespace PoolGuard.Gateway.Clients;
 /// </summary>
 internal sealed partial class ClientSession(GatewayContext gateway, ClientConnection client)
 {
+    /// <summary>
+    /// The server this session is responsible for, from the moment the pool hands it over until it
+    /// is given back or closed. Whatever ends the session, a server still held here is closed, so
+    /// no failure path can leak a counted server.
+    /// </summary>
+    private ServerConnection? _held;
+
     public async Task RunAsync()
     {
         try
@@ -55,6 +62,10 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         }
         finally
         {
+            if (_held is { } leftover)
+            {
+                Discard(leftover);
+            }
             gateway.Cancels.Unregister(client);
             if (client.Pool is { } pool)
             {
@@ -62,6 +73,14 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             }
             client.Transport.Close();
         }
+    }
+
+    /// <summary>Closes a held server (its state is unknown or broken) and stops holding it.</summary>
+    private void Discard(ServerConnection server)
+    {
+        _held = null;
+        client.Server = null;
+        gateway.Pools.Close(server);
     }
 
     private static PgError ShuttingDown =>

@@ -159,6 +159,11 @@ internal sealed partial class PoolSet
     /// <summary>Serves waiters of every pool that can now get an idle server or open one.</summary>
     private void Dispatch()
     {
+        // Most releases happen with nobody waiting anywhere: then there is nothing to walk.
+        if (_waitingClients == 0)
+        {
+            return;
+        }
         foreach (var pool in _pools.Values)
         {
             while (pool.Waiters.First is { } first)

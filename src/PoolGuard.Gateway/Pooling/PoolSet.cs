@@ -18,6 +18,7 @@ internal sealed partial class PoolSet
     private readonly TimeProvider _time;
     private readonly EventLog _events;
     private int _openTotal;
+    private int _waitingClients;
     private PoolGuardConfig _config;
 
     public PoolSet(PoolGuardConfig config, TimeProvider time, EventLog events)
@@ -166,6 +167,7 @@ internal sealed partial class PoolSet
 
     private void MoveClient(Pool pool, ClientSlot client, ClientState next)
     {
+        _waitingClients += (next == ClientState.Waiting ? 1 : 0) - (client.State == ClientState.Waiting ? 1 : 0);
         pool.CountClient(client.State, next);
         client.State = next;
     }

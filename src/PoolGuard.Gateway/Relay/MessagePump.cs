@@ -40,7 +40,18 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
     {
         while (true)
         {
-            var result = await source.ReadAsync().ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await source.ReadAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // A reset connection (RST) surfaces here, not as end of stream; it ends the source
+                // the same way. Bytes of a message never forwarded do not matter to the other side.
+                AtMessageBoundary = Remaining == 0;
+                return PumpOutcome.SourceClosed;
+            }
             var buffer = result.Buffer;
             if (result.IsCanceled && stop.IsRequested)
             {
