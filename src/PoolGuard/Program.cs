@@ -1,3 +1,4 @@
 using PoolGuard.Cli;
 
+RuntimeTuning.Apply();
 return await PoolGuardCli.Build().Parse(args).InvokeAsync().ConfigureAwait(false);

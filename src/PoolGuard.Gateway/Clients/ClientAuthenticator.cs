@@ -64,7 +64,8 @@ internal sealed class ClientAuthenticator(byte[] processSecret)
 
     private async Task<Outcome> ScramAsync(PgTransport transport, UserEntry? user, string userName, CancellationToken cancellationToken)
     {
-        var exchange = CreateExchange(user, userName);
+        // Building the exchange may derive a verifier (PBKDF2) the first time a user logs in.
+        var exchange = await Task.Run(() => CreateExchange(user, userName), cancellationToken).ConfigureAwait(false);
         await SendAsync(transport, w => MessageWriter.WriteSaslMechanisms(w, Scram), cancellationToken);
 
         var initial = new MessageReader(new(await ReadPasswordAsync(transport, cancellationToken)));

@@ -155,7 +155,10 @@ internal sealed class ServerConnector(TimeSpan connectTimeout)
                 await MessageIO.SendAsync(transport, w => MessageWriter.WriteSaslInitialResponse(w, "SCRAM-SHA-256", first), cancellationToken).ConfigureAwait(false);
                 return scram;
             case AuthenticationCode.SaslContinue when scram is not null:
-                var final = Encoding.UTF8.GetBytes(HandleScram(credentials, () => scram.HandleServerFirst(Encoding.UTF8.GetString(body, 4, body.Length - 4))));
+                // From a password this runs PBKDF2 (4096 rounds): off the socket threads, which
+                // may be running I/O continuations inline.
+                var serverFirst = Encoding.UTF8.GetString(body, 4, body.Length - 4);
+                var final = Encoding.UTF8.GetBytes(await Task.Run(() => HandleScram(credentials, () => scram.HandleServerFirst(serverFirst)), cancellationToken).ConfigureAwait(false));
                 await MessageIO.SendAsync(transport, w => MessageWriter.WriteSaslResponse(w, final), cancellationToken).ConfigureAwait(false);
                 return scram;
             case AuthenticationCode.SaslFinal when scram is not null:
