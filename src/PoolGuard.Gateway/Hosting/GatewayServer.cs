@@ -46,7 +46,11 @@ public sealed partial class GatewayServer : IAsyncDisposable
     public void Start()
     {
         var config = _gateway.Config;
-        var address = IPAddress.Parse(config.ListenAddress);
+        // An address, or a host name such as "localhost" resolved once at start.
+        var address = IPAddress.TryParse(config.ListenAddress, out var parsed)
+            ? parsed
+            : Dns.GetHostAddresses(config.ListenAddress).FirstOrDefault()
+                ?? throw new SocketException((int)SocketError.HostNotFound);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
