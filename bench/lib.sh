@@ -11,7 +11,7 @@ PGBOUNCER="${PGBOUNCER:-$(command -v pgbouncer 2>/dev/null || echo /usr/sbin/pgb
 CLK_TCK="$(getconf CLK_TCK)"
 
 # The sandbox's login role and database (created by scripts/pg-sandbox.sh).
-DB_USER=pg_app DB_PASSWORD=app_pw DB_NAME=pgbench
+DB_USER=app_user DB_PASSWORD=app_pw DB_NAME=pgbench
 
 bench_log() { printf '[%s] %s: %s\n' "$(date +%H:%M:%S)" "${BENCH_TAG:-bench}" "$*" >&2; }
 bench_die() { bench_log "ERROR: $*"; exit 1; }

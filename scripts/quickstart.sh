@@ -39,7 +39,7 @@ cat >"$config" <<JSON
       "pgbench": { "Host": "127.0.0.1", "Port": $POOLGUARD_TEST_PG_PORT }
     },
     "Users": {
-      "pg_app": { "Password": "app_pw" }
+      "app_user": { "Password": "app_pw" }
     }
   }
 }
@@ -57,9 +57,9 @@ PostgreSQL sandbox : 127.0.0.1:$POOLGUARD_TEST_PG_PORT (max_connections=$POOLGUA
 PoolGuard gateway  : 127.0.0.1:$port  (config: $config)
 
 Connect through the gateway:
-  PGPASSWORD=app_pw psql "host=127.0.0.1 port=$port user=pg_app dbname=app"
+  PGPASSWORD=app_pw psql "host=127.0.0.1 port=$port user=app_user dbname=app"
 Load it (10 clients, one server each in session mode):
-  PGPASSWORD=app_pw pgbench -h 127.0.0.1 -p $port -U pg_app -S -c 10 -T 10 pgbench
+  PGPASSWORD=app_pw pgbench -h 127.0.0.1 -p $port -U app_user -S -c 10 -T 10 pgbench
 
 Ctrl-C stops the gateway and the sandbox.
 MSG

@@ -17,7 +17,7 @@ internal sealed record Options
 
     public string Host { get; init; } = "127.0.0.1";
     public int Port { get; init; }
-    public string User { get; init; } = "pg_app";
+    public string User { get; init; } = "app_user";
     public string Password { get; init; } = "app_pw";
     public string Database { get; init; } = "pgbench";
     public int Count { get; init; } = 1000;

@@ -142,8 +142,18 @@ internal sealed class ClientAuthenticator(byte[] processSecret)
 
     private static async Task<byte[]> ReadPasswordAsync(PgTransport transport, CancellationToken cancellationToken)
     {
-        var message = await MessageIO.ReadAsync(transport.Reader, MessageIO.MaxLoginMessageLength, cancellationToken).ConfigureAwait(false)
-            ?? throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation, "connection closed during authentication"));
+        MessageIO.Message? read;
+        try
+        {
+            read = await MessageIO.ReadAsync(transport.Reader, MessageIO.MaxLoginMessageLength, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProtocolException ex)
+        {
+            // Broken framing from a client is its protocol violation (08P01), as PostgreSQL reports it,
+            // not an internal error of ours.
+            throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation, ex.Message));
+        }
+        var message = read ?? throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation, "connection closed during authentication"));
         if (message.Type != FrontendMessage.Password)
         {
             throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation,

@@ -27,6 +27,13 @@ internal sealed partial class ClientSession
         var downTask = downstream.RunAsync();
         if (await Task.WhenAny(upTask, downTask).ConfigureAwait(false) == upTask)
         {
+            if (await upTask.ConfigureAwait(false) == ClientEnd.Disconnected && Volatile.Read(ref server.PendingReadyForQuery) > 0)
+            {
+                // End of stream right after a query: a half-close looks the same as a close. PostgreSQL
+                // answers what it read before the end, so the server may finish (within the reset
+                // timeout) before it is stopped; a client that is really gone fails the write first.
+                await Task.WhenAny(downTask, downstream.WhenDrainedAsync(), Task.Delay(ResetTimeout)).ConfigureAwait(false);
+            }
             serverStop.Request(serverReader);
         }
         else

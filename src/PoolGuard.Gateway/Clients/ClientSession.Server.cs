@@ -45,6 +45,12 @@ internal sealed partial class ClientSession
                 Discard(server);
                 continue;
             }
+            catch (ProtocolException ex)
+            {
+                Discard(server);
+                throw new ServerLoginException(PgError.Fatal(SqlState.ConnectionFailure,
+                    $"server {server.Host}:{server.Port} broke the protocol: {ex.Message}"), fromServer: false);
+            }
             if (error is not null)
             {
                 await GiveBackAsync(server).ConfigureAwait(false);

@@ -121,6 +121,13 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             await gateway.Cancels.CancelAsync(startup.CancelProcessId, startup.CancelSecretKey, cancellationToken).ConfigureAwait(false);
             return null;
         }
+        if (startup.MinorVersion > 0 || startup.ProtocolOptions.Count > 0)
+        {
+            // What PostgreSQL does for a newer client (libpq 18 asking for 3.2): say we speak 3.0 and
+            // which _pq_ options we ignored, then carry on with the login.
+            await MessageIO.SendAsync(client.Transport, w => Protocol.Messages.MessageWriter.WriteNegotiateProtocolVersion(
+                w, StartupCodes.ProtocolVersion3, startup.ProtocolOptions), cancellationToken).ConfigureAwait(false);
+        }
 
         var user = startup.Get("user");
         if (string.IsNullOrEmpty(user))

@@ -19,6 +19,23 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
     /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
     public byte LastType { get; private set; }
 
+    private TaskCompletionSource? _drained;
+
+    /// <summary>
+    /// Completes once every query forwarded so far has been answered up to its ReadyForQuery. The
+    /// last answer is still forwarded: a stop request only takes effect at the pump's next read.
+    /// </summary>
+    public Task WhenDrainedAsync()
+    {
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, drained);
+        if (Volatile.Read(ref server.PendingReadyForQuery) <= 0)
+        {
+            drained.TrySetResult();
+        }
+        return drained.Task;
+    }
+
     public async Task<ServerEnd> RunAsync()
     {
         var outcome = await PumpAsync().ConfigureAwait(false);
@@ -64,7 +81,10 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
                     break;
                 }
                 server.TransactionStatus = rest.Slice(MessageHeader.Size, 1).FirstSpan[0];
-                Interlocked.Decrement(ref server.PendingReadyForQuery);
+                if (Interlocked.Decrement(ref server.PendingReadyForQuery) <= 0)
+                {
+                    Volatile.Read(ref _drained)?.TrySetResult();
+                }
             }
             else if (header.Type == BackendMessage.ParameterStatus && header.TotalSize <= MaxInspectedLength)
             {

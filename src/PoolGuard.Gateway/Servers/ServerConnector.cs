@@ -48,6 +48,15 @@ internal sealed class ServerConnector(TimeSpan connectTimeout)
                 $"could not connect to server {database.Host}:{database.Port} for database \"{database.Name}\": {ex.Message}",
                 "check that PostgreSQL is up and that host and port in the database entry are right"), fromServer: false);
         }
+        catch (ProtocolException ex)
+        {
+            // Not PostgreSQL at that address (a web server, another service): a connection failure
+            // naming the server, so the user knows which database entry to fix.
+            server.Transport?.Close();
+            throw new ServerLoginException(PgError.Fatal(SqlState.ConnectionFailure,
+                $"server {database.Host}:{database.Port} for database \"{database.Name}\" did not answer as PostgreSQL: {ex.Message}",
+                "check that host and port in the database entry point at PostgreSQL"), fromServer: false);
+        }
         catch
         {
             server.Transport?.Close();

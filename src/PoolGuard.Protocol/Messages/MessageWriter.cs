@@ -135,6 +135,25 @@ public static class MessageWriter
         writer.Advance(length);
     }
 
+    /// <summary>NegotiateProtocolVersion: the newest version spoken (as PostgreSQL writes it, major &lt;&lt; 16 | minor) and the options not recognised.</summary>
+    public static void WriteNegotiateProtocolVersion(IBufferWriter<byte> writer, int newestVersion, IReadOnlyList<string> unrecognizedOptions)
+    {
+        var length = 8;
+        foreach (var option in unrecognizedOptions)
+        {
+            length += CStringLength(option);
+        }
+        var span = Begin(writer, BackendMessage.NegotiateProtocolVersion, length);
+        BinaryPrimitives.WriteInt32BigEndian(span, newestVersion);
+        BinaryPrimitives.WriteInt32BigEndian(span[4..], unrecognizedOptions.Count);
+        var at = 8;
+        foreach (var option in unrecognizedOptions)
+        {
+            at += PutCString(span[at..], option);
+        }
+        writer.Advance(Size(length));
+    }
+
     internal static int CStringLength(string value) => Encoding.UTF8.GetByteCount(value) + 1;
 
     internal static int PutCString(Span<byte> span, string value)

@@ -22,6 +22,12 @@ public sealed class StartupPacket
     /// <summary>Name/value pairs of a StartupMessage, in the order the client sent them.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; private init; } = [];
 
+    /// <summary>Minor protocol version the client asked for (3.x); anything above 0 is negotiated down to 3.0.</summary>
+    public int MinorVersion { get; private init; }
+
+    /// <summary>"_pq_." protocol options the client sent; none is supported, so all are reported back as unrecognised.</summary>
+    public IReadOnlyList<string> ProtocolOptions { get; private init; } = [];
+
     public int CancelProcessId { get; private init; }
     public int CancelSecretKey { get; private init; }
 
@@ -83,8 +89,9 @@ public sealed class StartupPacket
                 reader.TryReadInt32(out var key);
                 packet = new StartupPacket(StartupKind.Cancel) { CancelProcessId = pid, CancelSecretKey = key };
                 return ParseStatus.Complete;
-            case StartupCodes.ProtocolVersion3:
-                return ParseParameters(body, out packet, out error);
+            case var version when version >> 16 == 3:
+                // A newer minor version (3.2, …) is not an error: PostgreSQL answers NegotiateProtocolVersion and speaks 3.0.
+                return ParseParameters(body, version & 0xFFFF, out packet, out error);
             default:
                 error = (code >> 16) == 3
                     ? $"unsupported frontend protocol {code >> 16}.{code & 0xFFFF}: server supports 3.0"
@@ -93,11 +100,12 @@ public sealed class StartupPacket
         }
     }
 
-    private static ParseStatus ParseParameters(ReadOnlySequence<byte> body, out StartupPacket? packet, out string? error)
+    private static ParseStatus ParseParameters(ReadOnlySequence<byte> body, int minorVersion, out StartupPacket? packet, out string? error)
     {
         packet = null;
         error = null;
         var parameters = new List<KeyValuePair<string, string>>();
+        var protocolOptions = new List<string>();
         var reader = new MessageReader(body);
         while (true)
         {
@@ -115,14 +123,21 @@ public sealed class StartupPacket
                 error = $"invalid startup packet layout: parameter \"{name}\" has no value";
                 return ParseStatus.Invalid;
             }
-            parameters.Add(new(name, value));
+            if (name.StartsWith("_pq_.", StringComparison.Ordinal))
+            {
+                protocolOptions.Add(name);
+            }
+            else
+            {
+                parameters.Add(new(name, value));
+            }
         }
         if (reader.Remaining != 0)
         {
             error = "invalid startup packet layout: expected terminator as last byte";
             return ParseStatus.Invalid;
         }
-        packet = new StartupPacket(StartupKind.Startup) { Parameters = parameters };
+        packet = new StartupPacket(StartupKind.Startup) { Parameters = parameters, MinorVersion = minorVersion, ProtocolOptions = protocolOptions };
         return ParseStatus.Complete;
     }
 }

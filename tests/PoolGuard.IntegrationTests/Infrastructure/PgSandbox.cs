@@ -17,11 +17,11 @@ internal static class PgSandbox
     /// <summary>Roles and passwords scripts/pg-sandbox.sh creates.</summary>
     public static class Roles
     {
-        public const string App = "pg_app";
+        public const string App = "app_user";
         public const string AppPassword = "app_pw";
-        public const string Scram = "pg_scram";
+        public const string Scram = "scram_user";
         public const string ScramPassword = "scram_pw";
-        public const string Md5 = "pg_md5";
+        public const string Md5 = "md5_user";
         public const string Md5Password = "md5_pw";
     }
 
@@ -47,4 +47,28 @@ internal static class PgSandbox
         await connection.OpenAsync();
         return connection;
     }
+
+    /// <summary>Runs a scalar query on a direct superuser connection.</summary>
+    public static async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = await OpenSuperuserAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Backends PostgreSQL has for (user, database): the gateway's server connections, as the database sees them.</summary>
+    public static async Task<int> CountBackendsAsync(string user = Roles.App, string database = "app") =>
+        (int)await ScalarAsync<long>("select count(*) from pg_stat_activity where usename = $1 and datname = $2", user, database);
+
+    /// <summary>
+    /// Waits until no backend of (user, database) is left over from an earlier test: servers a
+    /// stopped gateway closes go away a moment later, and counting tests must start from zero.
+    /// </summary>
+    public static async Task WaitForNoBackendsAsync(string user = Roles.App, string database = "app") =>
+        await Eventually.AssertAsync(() => CountBackendsAsync(user, database), n => n == 0, TimeSpan.FromSeconds(15),
+            $"backends of {user} on {database} left over from an earlier test");
 }

@@ -1,0 +1,193 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+using PoolGuard.IntegrationTests.Infrastructure;
+using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
+
+namespace PoolGuard.IntegrationTests.Cli;
+
+/// <summary>
+/// The real executable, `poolguard run -c FILE`: an invalid file stops it at the door with exit code 2
+/// and an error naming file, line or key, and reason (no sandbox needed for those); a valid one
+/// serves psql and Npgsql until SIGTERM or SIGINT, then exits 0.
+/// </summary>
+public sealed class ConfigCliTests : IDisposable
+{
+    private const int InvalidConfig = 2;
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+    private readonly string _directory = Directory.CreateTempSubdirectory("poolguard-cli-").FullName;
+
+    [Fact]
+    public async Task A_malformed_ini_exits_with_2_naming_the_file_the_lines_and_the_reasons()
+    {
+        var file = Write("pgbouncer.ini", """
+            [databases]
+            app = host=127.0.0.1 port=5432 dbname=app
+
+            [pgbouncer]
+            listen_port = 6432
+            this line has no equals sign
+            max_client_kon = 100
+            """);
+
+        var result = await RunAsync(file);
+
+        Assert.True(result.ExitCode == InvalidConfig, result.ToString());
+        Assert.Contains($"{file}: line 6: expected 'key = value'", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"{file}: line 7: unknown setting 'max_client_kon'; did you mean 'max_client_conn'?", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("not starting", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_json_with_trailing_garbage_exits_with_2_naming_the_file_and_the_line()
+    {
+        var file = Write("poolguard.json", """
+            {
+              "PoolGuard": {
+                "ListenPort": 6432
+              }
+            } trailing
+            """);
+
+        var result = await RunAsync(file);
+
+        Assert.True(result.ExitCode == InvalidConfig, result.ToString());
+        Assert.Contains($"{file}: line 5: invalid JSON", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_json_with_an_unknown_key_exits_with_2_naming_the_key_and_the_likely_one()
+    {
+        var file = Write("poolguard.json", """
+            {
+              "PoolGuard": {
+                "ListenPrt": 6432,
+                "AuthType": "trust",
+                "Databases": { "app": { "Host": "127.0.0.1" } }
+              }
+            }
+            """);
+
+        var result = await RunAsync(file);
+
+        Assert.True(result.ExitCode == InvalidConfig, result.ToString());
+        Assert.Contains($"{file}: key PoolGuard:ListenPrt: unknown setting; did you mean 'ListenPort'?", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_config_file_exits_with_2()
+    {
+        var file = Path.Combine(_directory, "absent.json");
+        var result = await RunAsync(file);
+        Assert.True(result.ExitCode == InvalidConfig, result.ToString());
+        Assert.Contains($"{file}: file: not found", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [InlineData("ini", "TERM")]
+    [InlineData("json", "INT")]
+    public async Task A_valid_config_serves_psql_and_npgsql_and_a_signal_stops_it_with_exit_0(string format, string signal)
+    {
+        PgSandbox.Require();
+        var port = UnusedPort();
+        Write("userlist.txt", $"\"{Roles.App}\" \"{Roles.AppPassword}\"\n");
+        var file = format == "ini"
+            ? Write("pgbouncer.ini", $"""
+                [databases]
+                app = host={PgSandbox.Host} port={PgSandbox.Port} dbname=app
+
+                [pgbouncer]
+                listen_addr = 127.0.0.1
+                listen_port = {port}
+                auth_type = scram-sha-256
+                auth_file = userlist.txt
+                default_pool_size = 3
+                """)
+            : Write("poolguard.json", $$"""
+                {
+                  "PoolGuard": {
+                    "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "scram-sha-256",
+                    "AuthFile": "userlist.txt", "DefaultPoolSize": 3,
+                    "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } }
+                  }
+                }
+                """);
+
+        await using var gateway = RunningProcess.Start(DotnetHost, [Executable, "run", "-c", file]);
+        await WaitForListenerAsync(gateway, port);
+
+        var psql = await ProcessRunner.RunAsync(ProcessRunner.PgTool("psql"),
+            [$"host=127.0.0.1 port={port} user={Roles.App} dbname=app", "-X", "-A", "-t", "-c", "select current_user"],
+            RunTimeout, ProcessRunner.PgEnvironment(Roles.AppPassword));
+        Assert.True(psql.ExitCode == 0, psql.ToString());
+        Assert.Equal(Roles.App, psql.Stdout.Trim());
+
+        var connectionString = new NpgsqlConnectionStringBuilder
+        {
+            Host = "127.0.0.1", Port = port, Username = Roles.App, Password = Roles.AppPassword, Database = "app", Pooling = false, Timeout = 15,
+        }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("select sum(g) from generate_series(1, 1000) g", connection);
+            Assert.Equal(500500L, await command.ExecuteScalarAsync().WaitAsync(RunTimeout));
+        }
+
+        await gateway.SignalAsync(signal);
+        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10)), $"poolguard did not exit within 10 s of SIG{signal}; killed.\n{gateway.Output()}");
+        Assert.True(gateway.Result().ExitCode == 0, gateway.Result().ToString());
+    }
+
+    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    /// <summary>The poolguard executable built next to this test assembly (project reference).</summary>
+    private static string Executable
+    {
+        get
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "poolguard.dll");
+            Assert.True(File.Exists(path), $"{path} is missing: the test project must reference src/PoolGuard");
+            return path;
+        }
+    }
+
+    private static Task<ProcessResult> RunAsync(string configFile) =>
+        ProcessRunner.RunAsync(DotnetHost, [Executable, "run", "-c", configFile], RunTimeout);
+
+    /// <summary>Until the port accepts a connection; fails at once if the process exits instead.</summary>
+    private static async Task WaitForListenerAsync(RunningProcess process, int port)
+    {
+        var ready = await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(process.HasExited, $"poolguard exited before listening.\n{process.Output()}");
+            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(ready, $"poolguard did not listen on {port} within 30 s.\n{process.Output()}");
+    }
+
+    private static int UnusedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private string Write(string name, string content)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}

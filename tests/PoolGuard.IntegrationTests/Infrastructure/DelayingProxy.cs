@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PoolGuard.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A loopback TCP proxy in front of PostgreSQL that holds every new connection for a while before
+/// connecting it through: a slow server, so a test can act while the gateway is still logging in.
+/// </summary>
+internal sealed class DelayingProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Socket> _sockets = [];
+    private readonly Task _acceptLoop;
+
+    private DelayingProxy(string host, int port, TimeSpan connectDelay)
+    {
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync(host, port, connectDelay);
+    }
+
+    public static DelayingProxy Start(string host, int port, TimeSpan connectDelay) => new(host, port, connectDelay);
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    private async Task AcceptLoopAsync(string host, int port, TimeSpan connectDelay)
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket downstream;
+            try
+            {
+                downstream = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+            Track(downstream);
+            _ = ForwardAsync(downstream, host, port, connectDelay);
+        }
+    }
+
+    private async Task ForwardAsync(Socket downstream, string host, int port, TimeSpan connectDelay)
+    {
+        var upstream = Track(new Socket(SocketType.Stream, ProtocolType.Tcp));
+        try
+        {
+            await Task.Delay(connectDelay, _stop.Token);
+            await upstream.ConnectAsync(host, port, _stop.Token);
+            await Task.WhenAny(PumpAsync(downstream, upstream), PumpAsync(upstream, downstream));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            downstream.Dispose();
+            upstream.Dispose();
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+            {
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    private Socket Track(Socket socket)
+    {
+        lock (_sockets)
+        {
+            _sockets.Add(socket);
+        }
+        return socket;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _acceptLoop.WaitAsync(TimeSpan.FromSeconds(5));
+        lock (_sockets)
+        {
+            _sockets.ForEach(s => s.Dispose());
+        }
+        _stop.Dispose();
+    }
+}
