@@ -28,16 +28,20 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
 
     protected override bool Scan(in ReadOnlySequence<byte> buffer, out long forwardLength)
     {
+        // Slicing forward from the last message, not from the buffer's start, keeps the walk
+        // linear when a read spans many small segments.
         long position = 0;
-        var length = buffer.Length;
-        while (position < length)
+        var rest = buffer;
+        while (!rest.IsEmpty)
         {
             if (Remaining > 0)
             {
-                position += SkipBody(length - position);
+                var body = SkipBody(rest.Length);
+                position += body;
+                rest = rest.Slice(body);
                 continue;
             }
-            if (!MessageHeader.TryRead(buffer.Slice(position), out var header))
+            if (!MessageHeader.TryRead(rest, out var header))
             {
                 break;
             }
