@@ -27,7 +27,7 @@ public class HeaderScanBenchmarks
     public void Setup() => _stream = SegmentedSequence.Create(PgbenchMessages.Replies(Replies), SegmentSize);
 
     /// <summary>
-    /// As ServerToClientPump.Scan does it: one <c>buffer.Slice(position)</c> from the start of the
+    /// As the pumps first did it: one <c>buffer.Slice(position)</c> from the start of the
     /// read buffer per message (each slice walks the segment chain from the first segment).
     /// </summary>
     [Benchmark(Baseline = true, OperationsPerInvoke = Messages)]

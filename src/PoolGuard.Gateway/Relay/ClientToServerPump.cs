@@ -26,48 +26,29 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
         _ => AtMessageBoundary ? ClientEnd.Disconnected : ClientEnd.DisconnectedMidMessage,
     };
 
-    protected override bool Scan(in ReadOnlySequence<byte> buffer, out long forwardLength)
+    protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        // Slicing forward from the last message, not from the buffer's start, keeps the walk
-        // linear when a read spans many small segments.
-        long position = 0;
-        var rest = buffer;
-        while (!rest.IsEmpty)
+        if (!FrontendMessage.IsValidAfterLogin(header.Type))
         {
-            if (Remaining > 0)
-            {
-                var body = SkipBody(rest.Length);
-                position += body;
-                rest = rest.Slice(body);
-                continue;
-            }
-            if (!MessageHeader.TryRead(rest, out var header))
-            {
-                break;
-            }
-            if (!FrontendMessage.IsValidAfterLogin(header.Type) || !header.IsLengthValid)
-            {
-                Violation = FrontendMessage.IsValidAfterLogin(header.Type)
-                    ? $"invalid message length {header.Length} for message type '{(char)header.Type}'"
-                    : $"invalid frontend message type {header.Type} ('{(char)header.Type}')";
-                return End(ClientEnd.ProtocolViolation, position, out forwardLength);
-            }
-            if (header.Type == FrontendMessage.Terminate)
-            {
-                return End(ClientEnd.Terminated, position, out forwardLength);
-            }
-            Track(header.Type);
-            Remaining = header.TotalSize;
+            return End(ClientEnd.ProtocolViolation, $"invalid frontend message type {header.Type} ('{(char)header.Type}')");
         }
-        forwardLength = position;
-        return true;
+        if (!header.IsLengthValid)
+        {
+            return End(ClientEnd.ProtocolViolation, $"invalid message length {header.Length} for message type '{(char)header.Type}'");
+        }
+        if (header.Type == FrontendMessage.Terminate)
+        {
+            return End(ClientEnd.Terminated, null);
+        }
+        Track(header.Type);
+        return HeaderDecision.Forward;
     }
 
-    private bool End(ClientEnd end, long position, out long forwardLength)
+    private HeaderDecision End(ClientEnd end, string? violation)
     {
         _end = end;
-        forwardLength = position;
-        return false;
+        Violation = violation;
+        return HeaderDecision.Stop;
     }
 
     private void Track(byte type)

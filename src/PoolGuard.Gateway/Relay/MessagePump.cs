@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Relay;
 
@@ -30,11 +31,61 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
     /// <summary>True when the pump stopped between two messages (nothing half-forwarded or half-read).</summary>
     public bool AtMessageBoundary { get; private set; } = true;
 
+    /// <summary>What a direction decides about a message whose header has arrived.</summary>
+    protected enum HeaderDecision
+    {
+        /// <summary>Forward it (its body streams through as it arrives).</summary>
+        Forward,
+        /// <summary>Its first bytes must be looked at and have not all arrived: wait for more.</summary>
+        WaitForMore,
+        /// <summary>End the pump before this message; what came before it is forwarded.</summary>
+        Stop,
+    }
+
     /// <summary>
-    /// Walks headers in <paramref name="buffer"/>, setting <paramref name="forwardLength"/> to the
-    /// bytes that may go on; returns false to end the pump after forwarding them.
+    /// Called once per message, when its header is readable. <paramref name="message"/> starts at
+    /// the header and holds whatever of the message (and beyond) has arrived.
     /// </summary>
-    protected abstract bool Scan(in ReadOnlySequence<byte> buffer, out long forwardLength);
+    protected abstract HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header);
+
+    /// <summary>
+    /// Walks the headers in <paramref name="buffer"/>, setting <paramref name="forwardLength"/> to
+    /// the bytes that may go on; false when the direction asked to stop. Slicing forward from the
+    /// last message (not from the buffer's start) keeps the walk linear over many small segments.
+    /// </summary>
+    private bool Scan(in ReadOnlySequence<byte> buffer, out long forwardLength)
+    {
+        long position = 0;
+        var rest = buffer;
+        while (!rest.IsEmpty)
+        {
+            if (Remaining > 0)
+            {
+                var body = Math.Min(Remaining, rest.Length);
+                Remaining -= body;
+                position += body;
+                rest = rest.Slice(body);
+                continue;
+            }
+            if (!MessageHeader.TryRead(rest, out var header))
+            {
+                break;
+            }
+            var decision = OnHeader(rest, header);
+            if (decision == HeaderDecision.Stop)
+            {
+                forwardLength = position;
+                return false;
+            }
+            if (decision == HeaderDecision.WaitForMore)
+            {
+                break;
+            }
+            Remaining = header.TotalSize;
+        }
+        forwardLength = position;
+        return true;
+    }
 
     protected async Task<PumpOutcome> PumpAsync()
     {
@@ -89,11 +140,4 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
         }
     }
 
-    /// <summary>Counts a body that is already on its way out; returns the bytes of it in this read.</summary>
-    protected long SkipBody(long available)
-    {
-        var take = Math.Min(Remaining, available);
-        Remaining -= take;
-        return take;
-    }
 }

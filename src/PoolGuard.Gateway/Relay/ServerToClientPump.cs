@@ -53,54 +53,33 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
         };
     }
 
-    protected override bool Scan(in ReadOnlySequence<byte> buffer, out long forwardLength)
+    protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        // Slicing forward from the last message, not from the buffer's start, keeps the walk
-        // linear when a read spans many small segments.
-        long position = 0;
-        var rest = buffer;
-        while (!rest.IsEmpty)
+        if (!header.IsLengthValid)
         {
-            if (Remaining > 0)
-            {
-                var body = SkipBody(rest.Length);
-                position += body;
-                rest = rest.Slice(body);
-                continue;
-            }
-            if (!MessageHeader.TryRead(rest, out var header))
-            {
-                break;
-            }
-            if (!header.IsLengthValid)
-            {
-                forwardLength = position;
-                return false;
-            }
-            if (header.Type == BackendMessage.ReadyForQuery)
-            {
-                if (rest.Length < MessageHeader.Size + 1)
-                {
-                    break;
-                }
-                server.TransactionStatus = rest.Slice(MessageHeader.Size, 1).FirstSpan[0];
-                if (Interlocked.Decrement(ref server.PendingReadyForQuery) <= 0)
-                {
-                    Volatile.Read(ref _drained)?.TrySetResult();
-                }
-            }
-            else if (header.Type == BackendMessage.ParameterStatus && header.TotalSize <= MaxInspectedLength)
-            {
-                if (rest.Length < header.TotalSize)
-                {
-                    break;
-                }
-                server.RecordParameterStatus(rest.Slice(MessageHeader.Size, header.BodyLength));
-            }
-            LastType = header.Type;
-            Remaining = header.TotalSize;
+            return HeaderDecision.Stop;
         }
-        forwardLength = position;
-        return true;
+        if (header.Type == BackendMessage.ReadyForQuery)
+        {
+            if (message.Length < MessageHeader.Size + 1)
+            {
+                return HeaderDecision.WaitForMore;
+            }
+            server.TransactionStatus = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
+            if (Interlocked.Decrement(ref server.PendingReadyForQuery) <= 0)
+            {
+                Volatile.Read(ref _drained)?.TrySetResult();
+            }
+        }
+        else if (header.Type == BackendMessage.ParameterStatus && header.TotalSize <= MaxInspectedLength)
+        {
+            if (message.Length < header.TotalSize)
+            {
+                return HeaderDecision.WaitForMore;
+            }
+            server.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
+        }
+        LastType = header.Type;
+        return HeaderDecision.Forward;
     }
 }
