@@ -42,11 +42,9 @@ internal sealed class ClientAuthenticator(byte[] processSecret)
             case AuthType.Md5:
                 return await Md5Async(transport, user, userName, cancellationToken);
             default:
-                // PostgreSQL itself falls back to md5 when the stored password is an md5 hash.
-                if (secret is not null && StoredSecret.Classify(secret) == SecretKind.Md5)
-                {
-                    return await Md5Async(transport, user, userName, cancellationToken);
-                }
+                // No md5 fallback for a user whose secret is an md5 hash: choosing the method by the
+                // stored secret would tell an observer which names exist. Such a user gets the same
+                // SCRAM exchange as an unknown one, and fails it (validation rejects that config).
                 return await ScramAsync(transport, user, userName, cancellationToken);
         }
     }

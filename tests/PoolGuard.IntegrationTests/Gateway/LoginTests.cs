@@ -34,7 +34,7 @@ public sealed class LoginTests
     public async Task Md5_hash_in_the_gateway_challenges_the_client_with_md5_and_answers_the_servers_md5_challenge()
     {
         var hash = Md5Secret(Roles.Md5Password, Roles.Md5);
-        await using var gateway = GatewayHarness.Start(c => WithUser(c, Roles.Md5, hash));
+        await using var gateway = GatewayHarness.Start(c => WithUser(c, Roles.Md5, hash) with { AuthType = AuthType.Md5 });
         Assert.Equal(AuthenticationMd5, await FirstAuthenticationRequestAsync(gateway, Roles.Md5));
 
         await using var connection = await gateway.OpenAsync(Roles.Md5, Roles.Md5Password);
@@ -42,6 +42,19 @@ public sealed class LoginTests
 
         var wrong = await Assert.ThrowsAsync<PostgresException>(() => gateway.OpenAsync(Roles.Md5, "not-the-password"));
         Assert.Equal("28P01", wrong.SqlState);
+    }
+
+    [SkippableFact]
+    public async Task Under_scram_auth_a_user_with_only_an_md5_hash_looks_exactly_like_an_unknown_user()
+    {
+        // Falling back to an md5 challenge would tell an observer that the name exists.
+        var hash = Md5Secret(Roles.Md5Password, Roles.Md5);
+        await using var gateway = GatewayHarness.Start(c => WithUser(c, Roles.Md5, hash));
+        Assert.Equal(AuthenticationSasl, await FirstAuthenticationRequestAsync(gateway, Roles.Md5));
+        Assert.Equal(AuthenticationSasl, await FirstAuthenticationRequestAsync(gateway, "no_such_user"));
+
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => gateway.OpenAsync(Roles.Md5, Roles.Md5Password));
+        Assert.Equal("28P01", refused.SqlState);
     }
 
     [SkippableFact]
