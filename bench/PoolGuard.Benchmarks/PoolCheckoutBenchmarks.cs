@@ -45,7 +45,7 @@ public class PoolCheckoutBenchmarks
         (var near, _peer) = Loopback.Pair();
         _transport = new PgTransport(near);
         server.Transport = _transport;
-        _pools.MarkLoggedIn(server, forClient: true);
+        _pools.MarkLoggedIn(server);
         _pools.Release(server);
         if (_pool.ServersIn(ServerState.Idle) != 1)
         {

@@ -62,8 +62,7 @@ internal sealed class ClientAuthenticator(byte[] processSecret)
 
     private async Task<Outcome> ScramAsync(PgTransport transport, UserEntry? user, string userName, CancellationToken cancellationToken)
     {
-        // Building the exchange may derive a verifier (PBKDF2) the first time a user logs in.
-        var exchange = await Task.Run(() => CreateExchange(user, userName), cancellationToken).ConfigureAwait(false);
+        var exchange = await CreateExchangeAsync(user, userName, cancellationToken).ConfigureAwait(false);
         await SendAsync(transport, w => MessageWriter.WriteSaslMechanisms(w, Scram), cancellationToken);
 
         var initial = new MessageReader(new(await ReadPasswordAsync(transport, cancellationToken)));
@@ -112,30 +111,30 @@ internal sealed class ClientAuthenticator(byte[] processSecret)
         return new Outcome(user, passThroughKey);
     }
 
-    private ScramServerExchange CreateExchange(UserEntry? user, string userName)
+    private async Task<ScramServerExchange> CreateExchangeAsync(UserEntry? user, string userName, CancellationToken cancellationToken)
     {
         var secret = user?.Secret;
         if (secret is null)
         {
             return ScramServerExchange.ForUnknownUser(userName, processSecret);
         }
-        return StoredSecret.Classify(secret) switch
+        switch (StoredSecret.Classify(secret))
         {
-            SecretKind.Plaintext => new ScramServerExchange(DerivedVerifier(userName, secret)),
-            SecretKind.Scram when ScramSecret.TryParse(secret, out var verifier) => new ScramServerExchange(verifier),
-            _ => ScramServerExchange.ForUnknownUser(userName, processSecret),
-        };
-    }
-
-    private ScramSecret DerivedVerifier(string userName, string password)
-    {
-        if (_derived.TryGetValue(userName, out var cached) && cached.Password == password)
-        {
-            return cached.Verifier;
+            case SecretKind.Plaintext:
+                if (_derived.TryGetValue(userName, out var cached) && cached.Password == secret)
+                {
+                    return new ScramServerExchange(cached.Verifier);
+                }
+                // PBKDF2 (4096 rounds), once per user: off the socket threads, which may be running
+                // I/O continuations inline.
+                var derived = await Task.Run(() => ScramSecret.FromPassword(secret, RandomNumberGenerator.GetBytes(16)), cancellationToken).ConfigureAwait(false);
+                _derived[userName] = (secret, derived);
+                return new ScramServerExchange(derived);
+            case SecretKind.Scram when ScramSecret.TryParse(secret, out var verifier):
+                return new ScramServerExchange(verifier);
+            default:
+                return ScramServerExchange.ForUnknownUser(userName, processSecret);
         }
-        var verifier = ScramSecret.FromPassword(password, RandomNumberGenerator.GetBytes(16));
-        _derived[userName] = (password, verifier);
-        return verifier;
     }
 
     private static async Task<byte[]> ReadPasswordAsync(PgTransport transport, CancellationToken cancellationToken)

@@ -104,7 +104,7 @@ internal sealed partial class ClientSession
         try
         {
             await gateway.Connector.ConnectAsync(server, client.ShutdownToken).ConfigureAwait(false);
-            gateway.Pools.MarkLoggedIn(server, forClient: true);
+            gateway.Pools.MarkLoggedIn(server);
         }
         catch (ServerLoginException ex)
         {

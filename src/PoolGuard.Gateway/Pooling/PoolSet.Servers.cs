@@ -94,13 +94,13 @@ internal sealed partial class PoolSet
     }
 
     /// <summary>Moves a server that finished logging in to Active for the client that reserved it.</summary>
-    public void MarkLoggedIn(ServerConnection server, bool forClient)
+    public void MarkLoggedIn(ServerConnection server)
     {
         lock (_lock)
         {
             if (server.State == ServerState.Login)
             {
-                Transition(server, forClient ? ServerState.Active : ServerState.Used);
+                Transition(server, ServerState.Active);
             }
         }
     }

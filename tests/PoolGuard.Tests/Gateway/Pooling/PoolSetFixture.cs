@@ -42,7 +42,7 @@ internal sealed class PoolSetFixture
         var server = await Pools.AcquireAsync(pool, client ?? new ClientSlot(), cancellationToken);
         if (server.State == ServerState.Login)
         {
-            Pools.MarkLoggedIn(server, forClient: true);
+            Pools.MarkLoggedIn(server);
         }
         return server;
     }
