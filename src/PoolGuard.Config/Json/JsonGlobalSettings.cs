@@ -34,6 +34,10 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.ServerIdleTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ServerIdleTimeout = v } : c,
         [nameof(PoolGuardConfig.ServerLifetime)] = (r, s, c) => r.Duration(s) is { } v ? c with { ServerLifetime = v } : c,
         [nameof(PoolGuardConfig.ServerConnectTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ServerConnectTimeout = v } : c,
+        [nameof(PoolGuardConfig.QueryTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { QueryTimeout = v } : c,
+        [nameof(PoolGuardConfig.IdleTransactionTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { IdleTransactionTimeout = v } : c,
+        [nameof(PoolGuardConfig.ClientIdleTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ClientIdleTimeout = v } : c,
+        [nameof(PoolGuardConfig.MaxPreparedStatements)] = (r, s, c) => r.Int(s) is { } v ? c with { MaxPreparedStatements = v } : c,
         [nameof(PoolGuardConfig.ServerResetQuery)] = (r, s, c) => r.String(s) is { } v ? c with { ServerResetQuery = v } : c,
         [nameof(PoolGuardConfig.IgnoreStartupParameters)] = (r, s, c) => r.List(s) is { } v ? c with { IgnoreStartupParameters = v } : c,
     };

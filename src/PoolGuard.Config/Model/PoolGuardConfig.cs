@@ -56,6 +56,26 @@ public sealed record PoolGuardConfig
     /// <summary>TCP connect plus server login must finish within this.</summary>
     public TimeSpan ServerConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>A query running longer than this is cancelled and the client gets 57014; zero = off.
+    /// Off by default, as in PgBouncer: only the application knows how long its longest legitimate query
+    /// runs, and a guessed limit would cancel reports and migrations.</summary>
+    public TimeSpan QueryTimeout { get; init; }
+
+    /// <summary>A client idle inside an open transaction for longer than this is disconnected with an error
+    /// and its server closed, which rolls the transaction back; zero = off. Off by default, as in PgBouncer,
+    /// because the cure is abrupt; set it when forgotten transactions hold locks and servers hostage.</summary>
+    public TimeSpan IdleTransactionTimeout { get; init; }
+
+    /// <summary>A client idle outside a transaction for longer than this is closed; zero = off. Off by default,
+    /// as in PgBouncer: an idle client holds no server, and application pools keep idle connections on purpose.</summary>
+    public TimeSpan ClientIdleTimeout { get; init; }
+
+    /// <summary>Per server connection, the most protocol-level named prepared statements kept prepared in
+    /// transaction and statement mode; past it the least recently used is closed. 0 = not tracked, passed
+    /// through unchanged, which is safe in session mode only. 200 is PgBouncer's default since 1.24: drivers
+    /// prepare by default, and a few hundred plans per backend cost little server memory.</summary>
+    public int MaxPreparedStatements { get; init; } = 200;
+
     /// <summary>Run on a server when a session-mode client leaves, so the next client starts clean.
     /// Empty disables it.</summary>
     public string ServerResetQuery { get; init; } = "DISCARD ALL";

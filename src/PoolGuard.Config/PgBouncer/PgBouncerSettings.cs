@@ -37,6 +37,10 @@ internal static class PgBouncerSettings
         ["server_idle_timeout"] = new(nameof(PoolGuardConfig.ServerIdleTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ServerIdleTimeout = v } : c),
         ["server_lifetime"] = new(nameof(PoolGuardConfig.ServerLifetime), (r, e, c) => r.Duration(e) is { } v ? c with { ServerLifetime = v } : c),
         ["server_connect_timeout"] = new(nameof(PoolGuardConfig.ServerConnectTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ServerConnectTimeout = v } : c),
+        ["query_timeout"] = new(nameof(PoolGuardConfig.QueryTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { QueryTimeout = v } : c),
+        ["idle_transaction_timeout"] = new(nameof(PoolGuardConfig.IdleTransactionTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { IdleTransactionTimeout = v } : c),
+        ["client_idle_timeout"] = new(nameof(PoolGuardConfig.ClientIdleTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ClientIdleTimeout = v } : c),
+        ["max_prepared_statements"] = new(nameof(PoolGuardConfig.MaxPreparedStatements), (r, e, c) => r.Int(e) is { } v ? c with { MaxPreparedStatements = v } : c),
         ["server_reset_query"] = new(nameof(PoolGuardConfig.ServerResetQuery), (_, e, c) => c with { ServerResetQuery = e.Value }),
         ["ignore_startup_parameters"] = new(nameof(PoolGuardConfig.IgnoreStartupParameters), (_, e, c) => c with { IgnoreStartupParameters = SettingNames.SplitList(e.Value) }),
     };

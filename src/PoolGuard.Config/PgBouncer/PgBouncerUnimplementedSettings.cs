@@ -13,7 +13,7 @@ internal static class PgBouncerUnimplementedSettings
         "logfile", "pidfile", "unix_socket_dir", "unix_socket_mode", "unix_socket_group", "user",
         "reserve_pool_size", "reserve_pool_timeout", "max_db_client_connections", "max_user_client_connections",
         "server_round_robin", "track_extra_parameters", "peer_id", "disable_pqexec", "application_name_add_host",
-        "conffile", "service_name", "job_name", "stats_period", "max_prepared_statements", "scram_iterations",
+        "conffile", "service_name", "job_name", "stats_period", "scram_iterations",
         // authentication
         "auth_hba_file", "auth_ident_file", "auth_user", "auth_query", "auth_dbname", "auth_ldap_options",
         // logging
@@ -31,7 +31,7 @@ internal static class PgBouncerUnimplementedSettings
         "client_tls_dheparams", "server_tls_sslmode", "server_tls_ca_file", "server_tls_key_file",
         "server_tls_cert_file", "server_tls_protocols", "server_tls_ciphers", "server_tls13_ciphers",
         // dangerous timeouts
-        "query_timeout", "cancel_wait_timeout", "client_idle_timeout", "idle_transaction_timeout", "transaction_timeout",
+        "cancel_wait_timeout", "transaction_timeout",
         // low-level network
         "pkt_buf", "max_packet_size", "listen_backlog", "sbuf_loopcnt", "so_reuseport", "tcp_defer_accept",
         "tcp_socket_buffer", "tcp_keepalive", "tcp_keepcnt", "tcp_keepidle", "tcp_keepintvl", "tcp_user_timeout",

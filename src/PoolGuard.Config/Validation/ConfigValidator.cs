@@ -74,6 +74,7 @@ internal sealed partial class ConfigValidator
         CheckNotNegative("MaxUserConnections", _config.MaxUserConnections, " (0 means no cap)");
         CheckNotNegative("MaxServerConnections", _config.MaxServerConnections, " (0 means no cap)");
         CheckNotNegative("MaxWaitingClients", _config.MaxWaitingClients, " (0 means bounded only by the client limit)");
+        CheckNotNegative("MaxPreparedStatements", _config.MaxPreparedStatements, " (0 means prepared statements are not tracked)");
     }
 
     private void CheckTimeouts()
@@ -85,6 +86,9 @@ internal sealed partial class ConfigValidator
             ("ServerIdleTimeout", _config.ServerIdleTimeout),
             ("ServerLifetime", _config.ServerLifetime),
             ("ServerConnectTimeout", _config.ServerConnectTimeout),
+            ("QueryTimeout", _config.QueryTimeout),
+            ("IdleTransactionTimeout", _config.IdleTransactionTimeout),
+            ("ClientIdleTimeout", _config.ClientIdleTimeout),
         ];
         foreach (var (path, value) in timeouts)
         {
