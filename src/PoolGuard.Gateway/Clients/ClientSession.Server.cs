@@ -105,6 +105,7 @@ internal sealed partial class ClientSession
         {
             await gateway.Connector.ConnectAsync(server, client.ShutdownToken).ConfigureAwait(false);
             gateway.Pools.MarkLoggedIn(server);
+            server.SyncedTo = server.Pool.Parameters.NoteFreshServer(server.Parameters, StartupParameters.Applied);
         }
         catch (ServerLoginException ex)
         {

@@ -1,3 +1,4 @@
+using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Servers;
@@ -8,8 +9,9 @@ using PoolGuard.Protocol.Startup;
 namespace PoolGuard.Gateway.Clients;
 
 /// <summary>
-/// One client from first byte to close, in session pooling: log in, get a server (waiting in the
-/// pool's queue if need be), relay until the client leaves, then reset the server and give it back.
+/// One client from first byte to close: log in, then in session pooling get a server (waiting in
+/// the pool's queue if need be), relay until the client leaves, then reset the server and give it
+/// back; in transaction and statement pooling, take a server per transaction (ClientSession.Transactions).
 /// Every way out sends the client a proper ErrorResponse when it is still there to read one.
 /// </summary>
 internal sealed partial class ClientSession(GatewayContext gateway, ClientConnection client)
@@ -30,9 +32,16 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             {
                 return;
             }
-            var server = await AcquireServerAsync(login.Value.Pool, login.Value.Parameters).ConfigureAwait(false);
-            await SendWelcomeAsync(server).ConfigureAwait(false);
-            await RelayAsync(server).ConfigureAwait(false);
+            if (login.Value.Pool.Mode == PoolMode.Session)
+            {
+                var server = await AcquireServerAsync(login.Value.Pool, login.Value.Parameters).ConfigureAwait(false);
+                await SendWelcomeAsync(server).ConfigureAwait(false);
+                await RelayAsync(server).ConfigureAwait(false);
+            }
+            else
+            {
+                await PoolTransactionsAsync(login.Value.Pool, login.Value.Parameters).ConfigureAwait(false);
+            }
         }
         catch (ClientLoginException ex)
         {

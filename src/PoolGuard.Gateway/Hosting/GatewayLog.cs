@@ -34,7 +34,4 @@ internal static partial class GatewayLog
 
     [LoggerMessage(10, LogLevel.Warning, "{Count} client session(s) still open at shutdown; closing anyway")]
     public static partial void SessionsStillOpen(this ILogger logger, int count);
-
-    [LoggerMessage(11, LogLevel.Warning, "{Setting} is not implemented yet; those pools run in session mode (each client keeps its server until it disconnects)")]
-    public static partial void PoolModeNotImplemented(this ILogger logger, string setting);
 }

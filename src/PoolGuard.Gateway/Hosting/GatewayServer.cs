@@ -65,32 +65,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
             throw;
         }
         _listener = listener;
-        WarnAboutUnimplementedPoolModes(config);
         _gateway.Logger.Listening(LocalEndPoint.ToString());
         _gateway.Events.Publish(GatewayEventKind.Started, null, $"listening on {LocalEndPoint}");
         _acceptLoop = AcceptLoopAsync(listener);
         _maintenanceLoop = MaintenanceLoopAsync();
-    }
-
-    /// <summary>
-    /// Transaction and statement pooling arrive with a later release; until then such pools run in
-    /// session mode, and the operator must hear it rather than find out under load.
-    /// </summary>
-    private void WarnAboutUnimplementedPoolModes(PoolGuardConfig config)
-    {
-        var modes = new List<string>();
-        if (config.PoolMode != PoolMode.Session)
-        {
-            modes.Add($"pool_mode = {config.PoolMode.ToString().ToLowerInvariant()}");
-        }
-        modes.AddRange(config.Databases.Values.Where(d => d.PoolMode is { } m && m != PoolMode.Session)
-            .Select(d => $"database {d.Name}: pool_mode = {d.PoolMode.ToString()!.ToLowerInvariant()}"));
-        modes.AddRange(config.Users.Values.Where(u => u.PoolMode is { } m && m != PoolMode.Session)
-            .Select(u => $"user {u.Name}: pool_mode = {u.PoolMode.ToString()!.ToLowerInvariant()}"));
-        foreach (var mode in modes)
-        {
-            _gateway.Logger.PoolModeNotImplemented(mode);
-        }
     }
 
     private async Task AcceptLoopAsync(Socket listener)

@@ -50,6 +50,9 @@ internal sealed class Pool
     /// </summary>
     public byte[]? ScramClientKey { get; set; }
 
+    /// <summary>Session settings of transaction-pooled clients: defaults, normalised values, interned sets.</summary>
+    public PoolParameters Parameters { get; } = new();
+
     /// <summary>Servers counted against caps: every state but Closed.</summary>
     public int OpenServers => _servers[(int)ServerState.Login] + _servers[(int)ServerState.Idle]
         + _servers[(int)ServerState.Active] + _servers[(int)ServerState.Used];

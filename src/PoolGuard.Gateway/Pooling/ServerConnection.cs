@@ -54,6 +54,15 @@ internal sealed class ServerConnection
     /// <summary>Extended-protocol messages forwarded since the last Sync.</summary>
     public bool HasUnsyncedMessages { get; set; }
 
+    /// <summary>
+    /// The client settings this server was last made to match in transaction pooling; null when
+    /// unknown (a client changed something). Compared by reference: sets are interned per pool.
+    /// </summary>
+    public ParameterSet? SyncedTo { get; set; }
+
+    /// <summary>Prepared statements the gateway made on this server (transaction pooling).</summary>
+    public ServerStatements? Statements { get; set; }
+
     /// <summary>Set when anything leaves it in a state the next client must not inherit.</summary>
     public bool IsDirty { get; set; }
 
@@ -62,14 +71,16 @@ internal sealed class ServerConnection
         !IsDirty && Transport is { IsClosed: false } && Volatile.Read(ref PendingReadyForQuery) == 0
         && !HasUnsyncedMessages && TransactionStatus == (byte)'I';
 
-    /// <summary>Records a ParameterStatus body (name, value) the server sent.</summary>
-    public void RecordParameterStatus(ReadOnlySequence<byte> body)
+    /// <summary>Records a ParameterStatus body (name, value) the server sent; returns them (nulls if malformed).</summary>
+    public (string? Name, string? Value) RecordParameterStatus(ReadOnlySequence<byte> body)
     {
         var reader = new MessageReader(body);
         if (reader.TryReadCString(out var name) && reader.TryReadCString(out var value))
         {
             Parameters[name] = value;
+            return (name, value);
         }
+        return (null, null);
     }
 
     public override string ToString() => $"server #{Id} ({Pool.Key}, pid {BackendProcessId})";

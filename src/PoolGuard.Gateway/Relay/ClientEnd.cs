@@ -28,4 +28,6 @@ internal enum ServerEnd
     ClientWriteFailed,
     /// <summary>Stopped on request.</summary>
     Stopped,
+    /// <summary>Transaction pooling: the transaction ended and the server was given up.</summary>
+    Released,
 }

@@ -28,13 +28,9 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
 
     protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        if (!FrontendMessage.IsValidAfterLogin(header.Type))
+        if (ClientMessageRules.Check(header) is { } violation)
         {
-            return End(ClientEnd.ProtocolViolation, $"invalid frontend message type {header.Type} ('{(char)header.Type}')");
-        }
-        if (!header.IsLengthValid)
-        {
-            return End(ClientEnd.ProtocolViolation, $"invalid message length {header.Length} for message type '{(char)header.Type}'");
+            return End(ClientEnd.ProtocolViolation, violation);
         }
         if (header.Type == FrontendMessage.Terminate)
         {

@@ -1,0 +1,277 @@
+using PoolGuard.Config.Model;
+using PoolGuard.Gateway.Hosting;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Transactions;
+using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Clients;
+
+/// <summary>
+/// Transaction and statement pooling: the client holds a server only from the first message of a
+/// transaction to the ReadyForQuery that ends it. One client pump runs for the whole session; each
+/// link to a server runs its own server pump, and the next link starts only once the last one has
+/// finished writing to the client and given its server back.
+/// </summary>
+internal sealed partial class ClientSession
+{
+    /// <summary>A server idle longer than this is checked for a silent death before it is handed out.</summary>
+    private static readonly TimeSpan IdleCheckAfter = TimeSpan.FromSeconds(30);
+
+    private async Task PoolTransactionsAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var desired = await SettleParametersAsync(pool, parameters).ConfigureAwait(false);
+        await SendPooledWelcomeAsync(pool, desired).ConfigureAwait(false);
+
+        var link = new TransactionLink(pool, desired, pool.Mode == PoolMode.Statement, gateway.Config.MaxPreparedStatements);
+        var clientStop = new RelayStop();
+        var serverStop = new RelayStop();
+        var downstream = new TransactionServerPump(client.Transport, link, serverStop);
+        Task? linkTask = null;
+
+        async ValueTask<ServerConnection> AttachAsync()
+        {
+            if (linkTask is not null)
+            {
+                await linkTask.ConfigureAwait(false);
+                linkTask = null;
+            }
+            var server = await AcquireForTransactionAsync(pool).ConfigureAwait(false);
+            lock (link.Sync)
+            {
+                link.Server = server;
+                link.Pending.Clear();
+                link.Unsynced = false;
+                link.SkipUntilSync = false;
+                link.ClientMidMessage = false;
+            }
+            client.Server = server;
+            linkTask = RunLinkAsync(server, link, downstream, clientStop);
+            return server;
+        }
+
+        // Answers the gateway gives itself (no server linked) wait until the last link is done writing.
+        async ValueTask AnswerAsync(ReadOnlyMemory<byte> reply)
+        {
+            if (linkTask is not null)
+            {
+                await linkTask.ConfigureAwait(false);
+                linkTask = null;
+            }
+            await client.Transport.SendAsync(reply).ConfigureAwait(false);
+        }
+
+        var upstream = new TransactionClientPump(client.Transport, link, clientStop, AttachAsync, AnswerAsync);
+        await using var onShutdown = client.ShutdownToken.Register(() =>
+        {
+            clientStop.Request(client.Transport.Reader);
+            StopLinkedServer(link, serverStop);
+        });
+
+        ClientEnd clientEnd;
+        try
+        {
+            clientEnd = await upstream.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            if (linkTask is not null)
+            {
+                // The client is done. A query it sent before a half-close is still answered, within
+                // the reset timeout; then whatever the server is doing is stopped and judged.
+                var drained = link.WhenDrainedAsync();
+                if (!drained.IsCompleted)
+                {
+                    await Task.WhenAny(linkTask, drained, Task.Delay(ResetTimeout)).ConfigureAwait(false);
+                }
+                StopLinkedServer(link, serverStop);
+                await linkTask.ConfigureAwait(false);
+            }
+        }
+
+        if (client.ShutdownToken.IsCancellationRequested)
+        {
+            await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
+        }
+        else if (clientEnd == ClientEnd.ProtocolViolation)
+        {
+            gateway.Logger.ClientProtocolViolation(client.ToString(), upstream.Violation ?? "");
+            await TrySendErrorAsync(PgError.Fatal(SqlState.ProtocolViolation, upstream.Violation ?? "protocol violation")).ConfigureAwait(false);
+        }
+    }
+
+    private static void StopLinkedServer(TransactionLink link, RelayStop serverStop)
+    {
+        ServerConnection? server;
+        lock (link.Sync)
+        {
+            server = link.Server;
+        }
+        if (server?.Transport is { } transport)
+        {
+            serverStop.Request(transport.Reader);
+        }
+    }
+
+    /// <summary>One link: relay the server's answers until the transaction ends, then settle the server's fate.</summary>
+    private async Task RunLinkAsync(ServerConnection server, TransactionLink link, TransactionServerPump downstream, RelayStop clientStop)
+    {
+        var end = await downstream.RunAsync(server).ConfigureAwait(false);
+        if (client.Server == server)
+        {
+            client.Server = null;
+        }
+        bool clean;
+        lock (link.Sync)
+        {
+            clean = link.Pending.Count == 0 && !link.Unsynced && !link.ClientMidMessage;
+            if (link.Server == server)
+            {
+                link.Server = null;
+            }
+        }
+
+        switch (end)
+        {
+            case ServerEnd.Released when downstream.SettingsError is { } error:
+                gateway.Logger.ServerLost(server.Pool.Key.ToString(), $"{client} ({error})");
+                gateway.Pools.Close(server);
+                break;
+            case ServerEnd.Released:
+                if (downstream.NeedsRollback)
+                {
+                    await RollBackAndReleaseAsync(server).ConfigureAwait(false);
+                }
+                else
+                {
+                    gateway.Pools.Release(server);
+                }
+                break;
+            case ServerEnd.Stopped when clean && downstream.AtMessageBoundary:
+                // The client left between messages: an open transaction is rolled back, then the
+                // server serves others; anything less certain closes it.
+                if (server.TransactionStatus == TransactionStatus.Idle)
+                {
+                    gateway.Pools.Release(server);
+                }
+                else
+                {
+                    await RollBackAndReleaseAsync(server).ConfigureAwait(false);
+                }
+                break;
+            case ServerEnd.Disconnected or ServerEnd.ProtocolViolation:
+                gateway.Logger.ServerLost(server.Pool.Key.ToString(), client.ToString());
+                gateway.Pools.Close(server);
+                if (downstream.AtMessageBoundary && downstream.LastType != BackendMessage.ErrorResponse)
+                {
+                    await TrySendErrorAsync(PgError.Fatal(SqlState.ConnectionFailure,
+                        "server closed the connection unexpectedly", "the PostgreSQL backend ended; reconnect to get a new one")).ConfigureAwait(false);
+                }
+                clientStop.Request(client.Transport.Reader);
+                break;
+            default:
+                gateway.Pools.Close(server);
+                clientStop.Request(client.Transport.Reader);
+                break;
+        }
+    }
+
+    private async Task RollBackAndReleaseAsync(ServerConnection server)
+    {
+        using var timeout = new CancellationTokenSource(ResetTimeout);
+        try
+        {
+            var error = await ServerQuery.RunAsync(server, "ROLLBACK", timeout.Token).ConfigureAwait(false);
+            if (error is null && server.IsReusable)
+            {
+                gateway.Pools.Release(server);
+                return;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ProtocolException or ObjectDisposedException)
+        {
+        }
+        gateway.Pools.Close(server);
+    }
+
+    /// <summary>A server for the client's next transaction, from the pool's queue like any other.</summary>
+    private async Task<ServerConnection> AcquireForTransactionAsync(Pool pool)
+    {
+        while (true)
+        {
+            var server = await gateway.Pools.AcquireAsync(pool, client.Slot, client.ShutdownToken).ConfigureAwait(false);
+            _held = server;
+            if (server.Transport is null)
+            {
+                await ConnectAsync(server).ConfigureAwait(false);
+            }
+            else if (gateway.Time.GetElapsedTime(server.LastUsedAt) > IdleCheckAfter && server.Transport.HasUnexpectedInput())
+            {
+                // Idle long enough to have died unseen (terminated, restarted): drop it, ask again.
+                // Busier servers skip the check: two syscalls per transaction are not free.
+                Discard(server);
+                continue;
+            }
+            _held = null;
+            return server;
+        }
+    }
+
+    /// <summary>
+    /// The settings the client will see on every server, as the server spells them. Values the
+    /// pool has not met before are tried once on a real server, so a bad one fails the login as it
+    /// would on PostgreSQL, and the server's spelling is learnt for the welcome.
+    /// </summary>
+    private async Task<ParameterSet> SettleParametersAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var known = pool.Parameters;
+        if (known.DefaultSet is null || parameters.Any(p => !known.TryNormalise(p.Key, p.Value, out _)))
+        {
+            var server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
+            foreach (var (name, value) in parameters)
+            {
+                known.LearnNormalised(name, value, server.Parameters.TryGetValue(name, out var spelled) ? spelled : value);
+            }
+            server.SyncedTo = null;
+            _held = null;
+            client.Server = null;
+            gateway.Pools.Release(server);
+        }
+
+        var defaults = known.DefaultSet!;
+        var reported = new Dictionary<string, string>(defaults.Reported, StringComparer.OrdinalIgnoreCase);
+        var unreported = new Dictionary<string, string?>(defaults.Unreported, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in parameters)
+        {
+            var canonical = StartupParameters.Applied.TryGetValue(name, out var actual) ? actual : name;
+            if (reported.ContainsKey(canonical))
+            {
+                reported[canonical] = known.TryNormalise(name, value, out var spelled) ? spelled : value;
+            }
+            else
+            {
+                unreported[canonical] = value;
+            }
+        }
+        return known.Intern(new ParameterSet(reported, unreported));
+    }
+
+    /// <summary>The welcome a server would give, with the client's own settings, without holding a server.</summary>
+    private async Task SendPooledWelcomeAsync(Pool pool, ParameterSet desired)
+    {
+        var defaults = pool.Parameters.Defaults!;
+        await MessageIO.SendAsync(client.Transport, w =>
+        {
+            MessageWriter.WriteAuthenticationRequest(w, AuthenticationCode.Ok);
+            foreach (var (name, value) in defaults)
+            {
+                MessageWriter.WriteParameterStatus(w, name, desired.Reported.TryGetValue(name, out var own) ? own : value);
+            }
+            MessageWriter.WriteBackendKeyData(w, client.ProcessId, client.SecretKey);
+            MessageWriter.WriteReadyForQuery(w, TransactionStatus.Idle);
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text;
+
+namespace PoolGuard.Gateway.Transactions;
+
+/// <summary>A named prepared statement as one client knows it, and the server-side statement it maps to.</summary>
+internal sealed class ClientStatement(string serverName, byte[] parseRest)
+{
+    /// <summary>The gateway's name for this query text and parameter types, the same for every client.</summary>
+    public string ServerName { get; } = serverName;
+
+    /// <summary><see cref="ServerName"/> as a NUL-terminated C string, ready to write into messages.</summary>
+    public byte[] ServerNameZ { get; } = Encoding.UTF8.GetBytes(serverName + "\0");
+
+    /// <summary>The Parse body after the statement name (query, parameter types): what re-prepares it anywhere.</summary>
+    public byte[] ParseRest { get; } = parseRest;
+}
+
+/// <summary>
+/// One client's named prepared statements. Looked up by the name bytes straight from a Bind
+/// without making a string, because Bind comes with every execution.
+/// </summary>
+internal sealed class ClientStatements
+{
+    private readonly Dictionary<string, ClientStatement> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClientStatement>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+    public ClientStatements() => _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    public int Count => _byName.Count;
+
+    public bool TryGet(ReadOnlySpan<byte> name, out ClientStatement statement)
+    {
+        if (name.Length <= 256)
+        {
+            Span<char> chars = stackalloc char[256];
+            var length = Encoding.UTF8.GetChars(name, chars);
+            return _lookup.TryGetValue(chars[..length], out statement!);
+        }
+        return _byName.TryGetValue(Encoding.UTF8.GetString(name), out statement!);
+    }
+
+    public void Set(ReadOnlySpan<byte> name, ClientStatement statement) => _byName[Encoding.UTF8.GetString(name)] = statement;
+
+    public void Remove(ReadOnlySpan<byte> name)
+    {
+        if (name.Length <= 256)
+        {
+            Span<char> chars = stackalloc char[256];
+            var length = Encoding.UTF8.GetChars(name, chars);
+            _lookup.Remove(chars[..length]);
+            return;
+        }
+        _byName.Remove(Encoding.UTF8.GetString(name));
+    }
+
+    public void Clear() => _byName.Clear();
+}

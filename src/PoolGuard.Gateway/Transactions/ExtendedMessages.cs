@@ -1,0 +1,72 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Transactions;
+
+/// <summary>Reading names out of extended-protocol messages and writing the messages the gateway makes up.</summary>
+internal static class ExtendedMessages
+{
+    /// <summary>ParseComplete, as the client expects it for a Parse the gateway answered itself.</summary>
+    public static ReadOnlySpan<byte> ParseComplete => [BackendMessage.ParseComplete, 0, 0, 0, 4];
+
+    /// <summary>
+    /// The NUL-terminated strings at the start of a message's body (after <paramref name="skip"/>
+    /// bytes), without their NULs. False when they have not all arrived.
+    /// </summary>
+    public static bool TryReadNames(in ReadOnlySequence<byte> message, int skip, Span<Range> names, out ReadOnlySpan<byte> prefix, out byte[]? rented)
+    {
+        rented = null;
+        prefix = default;
+        var available = message.Slice(MessageHeader.Size);
+        var span = available.FirstSpan;
+        if (!available.IsSingleSegment && span.Length < available.Length)
+        {
+            // Names are short; a prefix split over segments is copied (rare).
+            var length = (int)Math.Min(available.Length, 4096);
+            rented = ArrayPool<byte>.Shared.Rent(length);
+            available.Slice(0, length).CopyTo(rented);
+            span = rented.AsSpan(0, length);
+        }
+        var position = skip;
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (position > span.Length)
+            {
+                return false;
+            }
+            var end = span[position..].IndexOf((byte)0);
+            if (end < 0)
+            {
+                return false;
+            }
+            names[i] = new Range(position, position + end);
+            position += end + 1;
+        }
+        prefix = span[..position];
+        return true;
+    }
+
+    public static void WriteParse(IBufferWriter<byte> writer, ReadOnlySpan<byte> nameZ, ReadOnlySpan<byte> rest)
+    {
+        WriteHeader(writer, FrontendMessage.Parse, nameZ.Length + rest.Length);
+        writer.Write(nameZ);
+        writer.Write(rest);
+    }
+
+    /// <summary>Close or Describe of a statement ('S') by name.</summary>
+    public static void WriteStatementMessage(IBufferWriter<byte> writer, byte type, ReadOnlySpan<byte> nameZ)
+    {
+        WriteHeader(writer, type, 1 + nameZ.Length);
+        writer.Write([(byte)'S']);
+        writer.Write(nameZ);
+    }
+
+    public static void WriteHeader(IBufferWriter<byte> writer, byte type, int bodyLength)
+    {
+        var span = writer.GetSpan(MessageHeader.Size);
+        span[0] = type;
+        BinaryPrimitives.WriteInt32BigEndian(span[1..], bodyLength + 4);
+        writer.Advance(MessageHeader.Size);
+    }
+}

@@ -1,0 +1,89 @@
+using System.Buffers;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Transactions;
+
+/// <summary>
+/// Prepares and closes of named statements sent between transactions, answered by the gateway
+/// without taking a server: the statement is prepared on a server at its first Bind or Describe
+/// anyway. This is what keeps clients that prepare synchronously (libpq's PQprepare, as pgbench
+/// -M prepared uses it) from blocking a whole client thread in the pool's queue while other
+/// clients of that thread hold servers mid-transaction — a deadlock no pool size can rule out.
+/// The price: a syntax error in such a Parse is reported at the statement's first use.
+/// </summary>
+internal static class LocalStatementMessages
+{
+    /// <summary>
+    /// True when <paramref name="buffer"/> is nothing but whole named Parse / statement Close
+    /// messages, each batch ended by Sync or Flush; <paramref name="reply"/> is then the answer.
+    /// </summary>
+    public static bool TryAnswer(in ReadOnlySequence<byte> buffer, ClientStatements? statements, out ReadOnlyMemory<byte> reply)
+    {
+        reply = default;
+        if (statements is null || buffer.Length > 64 * 1024 || !IsOnlyStatementMessages(buffer))
+        {
+            return false;
+        }
+        var writer = new ArrayBufferWriter<byte>(64);
+        var rest = buffer;
+        while (MessageHeader.TryRead(rest, out var header))
+        {
+            var body = rest.Slice(MessageHeader.Size, header.BodyLength).ToArray();
+            switch (header.Type)
+            {
+                case FrontendMessage.Parse:
+                    var end = Array.IndexOf(body, (byte)0);
+                    var parseRest = body.AsSpan(end + 1);
+                    statements.Set(body.AsSpan(0, end), new ClientStatement(StatementNames.For(parseRest), parseRest.ToArray()));
+                    writer.Write(ExtendedMessages.ParseComplete);
+                    break;
+                case FrontendMessage.Close:
+                    statements.Remove(body.AsSpan(1, body.Length - 2));
+                    writer.Write<byte>([BackendMessage.CloseComplete, 0, 0, 0, 4]);
+                    break;
+                case FrontendMessage.Sync:
+                    MessageWriter.WriteReadyForQuery(writer, TransactionStatus.Idle);
+                    break;
+            }
+            rest = rest.Slice(header.TotalSize);
+        }
+        reply = writer.WrittenMemory;
+        return true;
+    }
+
+    private static bool IsOnlyStatementMessages(ReadOnlySequence<byte> buffer)
+    {
+        var rest = buffer;
+        var sawStatement = false;
+        byte last = 0;
+        while (!rest.IsEmpty)
+        {
+            if (!MessageHeader.TryRead(rest, out var header) || !header.IsLengthValid || rest.Length < header.TotalSize)
+            {
+                return false;
+            }
+            var first = header.BodyLength > 0 ? rest.Slice(MessageHeader.Size, 1).FirstSpan[0] : (byte)0;
+            switch (header.Type)
+            {
+                case FrontendMessage.Parse when first != 0 && IsNulTerminatedName(rest, header, 0):
+                case FrontendMessage.Close when first == (byte)'S' && header.BodyLength > 2 && IsNulTerminatedName(rest, header, 1):
+                    sawStatement = true;
+                    break;
+                case FrontendMessage.Sync:
+                case FrontendMessage.Flush:
+                    break;
+                default:
+                    return false;
+            }
+            last = header.Type;
+            rest = rest.Slice(header.TotalSize);
+        }
+        return sawStatement && last is FrontendMessage.Sync or FrontendMessage.Flush;
+    }
+
+    private static bool IsNulTerminatedName(in ReadOnlySequence<byte> message, MessageHeader header, int skip)
+    {
+        var body = message.Slice(MessageHeader.Size + skip, header.BodyLength - skip);
+        return body.PositionOf((byte)0) is not null;
+    }
+}

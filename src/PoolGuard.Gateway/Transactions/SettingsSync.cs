@@ -1,0 +1,48 @@
+using System.Text;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Servers;
+
+namespace PoolGuard.Gateway.Transactions;
+
+/// <summary>
+/// The one query that makes a server's session settings what a transaction-pooled client expects,
+/// sent ahead of the client's first message on that server and answered to nobody. Servers remember
+/// the set they were last made to match, so a client landing on a server already set up its way
+/// (the usual case: most clients of a pool connect with the same settings) costs nothing.
+/// </summary>
+internal static class SettingsSync
+{
+    /// <summary>Null when the server already matches.</summary>
+    public static string? QueryFor(ServerConnection server, ParameterSet desired)
+    {
+        if (ReferenceEquals(server.SyncedTo, desired))
+        {
+            return null;
+        }
+        var calls = new List<string>();
+        foreach (var (name, value) in desired.Reported)
+        {
+            if (!server.Parameters.TryGetValue(name, out var current) || current != value)
+            {
+                calls.Add(SetConfig(name, ServerQuery.Literal(value)));
+            }
+        }
+        // Not reported, so the server's current value is unknown: always set, to the client's value or the default.
+        foreach (var (name, value) in desired.Unreported)
+        {
+            calls.Add(SetConfig(name, value is null
+                ? $"(SELECT reset_val FROM pg_catalog.pg_settings WHERE name = {ServerQuery.Literal(name)})"
+                : ServerQuery.Literal(value)));
+        }
+        if (calls.Count == 0)
+        {
+            server.SyncedTo = desired;
+            return null;
+        }
+        return new StringBuilder("SELECT ").AppendJoin(", ", calls).ToString();
+    }
+
+    // Names come from a fixed allow-list; values are quoted literals: nothing here is injectable.
+    private static string SetConfig(string name, string valueExpression) =>
+        $"pg_catalog.set_config({ServerQuery.Literal(name)}, {valueExpression}, false)";
+}

@@ -1,0 +1,24 @@
+using System.Security.Cryptography;
+
+namespace PoolGuard.Gateway.Transactions;
+
+/// <summary>
+/// Server-side names for prepared statements: derived from the query text and parameter types, so
+/// every client preparing the same statement shares one server-side statement, whatever name each
+/// client gave it. 128 bits of SHA-256 make an accidental clash not a practical concern, and the
+/// prefix keeps the names recognisable in pg_prepared_statements.
+/// </summary>
+internal static class StatementNames
+{
+    public const string Prefix = "poolguard_";
+
+    /// <summary>A name no statement is ever prepared under: closing it is a no-op that still gets a CloseComplete.</summary>
+    public static readonly byte[] NothingZ = "poolguard_none\0"u8.ToArray();
+
+    public static string For(ReadOnlySpan<byte> parseRest)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(parseRest, hash);
+        return Prefix + Convert.ToHexStringLower(hash[..16]);
+    }
+}

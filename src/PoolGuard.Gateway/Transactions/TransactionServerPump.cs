@@ -1,0 +1,310 @@
+using System.Buffers;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Transactions;
+
+/// <summary>
+/// A linked server's answers to a transaction-pooled client, for one link: every answer is matched
+/// to the request it answers, so the gateway's own requests are answered to nobody; and at the
+/// ReadyForQuery that leaves nothing in flight and no transaction open, the link ends and the
+/// server goes back to the pool. Headers only, except the few small messages that carry state.
+/// </summary>
+internal sealed class TransactionServerPump(PgTransport client, TransactionLink link, RelayStop stop)
+    : MessagePump(client.Reader, client, stop)
+{
+    /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
+    private const int MaxInspectedLength = 8 * 1024;
+
+    private ServerConnection? _server;
+    private PendingRequest _head;
+    private bool _hasHead;
+    private bool _sawSet;
+
+    /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
+    public byte LastType { get; private set; }
+
+    /// <summary>Statement pooling refused a transaction block: the server must be rolled back before reuse.</summary>
+    public bool NeedsRollback { get; private set; }
+
+    /// <summary>The settings query failed on this server; it is not worth keeping.</summary>
+    public string? SettingsError { get; private set; }
+
+    /// <summary>Relays <paramref name="server"/>'s answers until the link ends or something breaks.</summary>
+    public async Task<ServerEnd> RunAsync(ServerConnection server)
+    {
+        _server = server;
+        _hasHead = false;
+        _sawSet = false;
+        NeedsRollback = false;
+        SettingsError = null;
+        Source = server.Transport!.Reader;
+        var outcome = await PumpAsync().ConfigureAwait(false);
+        if (outcome is not PumpOutcome.Stopped and not PumpOutcome.Ended)
+        {
+            server.IsDirty = true;
+        }
+        return outcome switch
+        {
+            PumpOutcome.Stopped => ServerEnd.Stopped,
+            PumpOutcome.Ended => LastType == BackendMessage.ReadyForQuery || NeedsRollback ? ServerEnd.Released : ServerEnd.ProtocolViolation,
+            PumpOutcome.WriteFailed => ServerEnd.ClientWriteFailed,
+            _ => ServerEnd.Disconnected,
+        };
+    }
+
+    protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
+    {
+        if (!header.IsLengthValid)
+        {
+            LastType = 0;
+            return HeaderDecision.Stop;
+        }
+        var type = header.Type;
+        if (!_hasHead)
+        {
+            lock (link.Sync)
+            {
+                _hasHead = link.Pending.TryPeek(out _head);
+            }
+        }
+        var swallowing = _hasHead && _head.Action == ResponseAction.Swallow;
+
+        switch (type)
+        {
+            case BackendMessage.ParameterStatus:
+                return OnParameterStatus(message, header, swallowing);
+            case BackendMessage.NoticeResponse:
+                return Pass(header, swallowing);
+            case BackendMessage.NotificationResponse:
+                return Pass(header, drop: false);
+            case BackendMessage.ReadyForQuery:
+                return OnReadyForQuery(message, header);
+            case BackendMessage.ErrorResponse:
+                return OnError(header);
+            case BackendMessage.CommandComplete when !swallowing && header.BodyLength is 4 or 6 or 12 or 15:
+                if (message.Length < header.TotalSize)
+                {
+                    return HeaderDecision.WaitForMore;
+                }
+                NoteCommand(message.Slice(MessageHeader.Size, header.BodyLength));
+                break;
+        }
+
+        if (_hasHead && Completes(_head.Kind, type))
+        {
+            var action = _head.Action;
+            Complete();
+            if (action == ResponseAction.AnswerParseComplete && type == BackendMessage.CloseComplete)
+            {
+                Emit().Write(ExtendedMessages.ParseComplete);
+                Drop(header.TotalSize);
+                LastType = BackendMessage.ParseComplete;
+                return HeaderDecision.Forward;
+            }
+            return Pass(header, action == ResponseAction.Swallow);
+        }
+        return Pass(header, swallowing);
+    }
+
+    private HeaderDecision Pass(MessageHeader header, bool drop)
+    {
+        if (drop)
+        {
+            Drop(header.TotalSize);
+        }
+        else
+        {
+            LastType = header.Type;
+        }
+        return HeaderDecision.Forward;
+    }
+
+    private static bool Completes(byte kind, byte type) => kind switch
+    {
+        FrontendMessage.Parse => type == BackendMessage.ParseComplete,
+        FrontendMessage.Bind => type == BackendMessage.BindComplete,
+        FrontendMessage.Close => type == BackendMessage.CloseComplete,
+        FrontendMessage.Describe => type is BackendMessage.RowDescription or BackendMessage.NoData,
+        FrontendMessage.Execute => type is BackendMessage.CommandComplete or BackendMessage.EmptyQueryResponse or BackendMessage.PortalSuspended,
+        _ => false, // Query, Sync, FunctionCall: only ReadyForQuery, handled on its own
+    };
+
+    private void Complete()
+    {
+        lock (link.Sync)
+        {
+            link.Pending.Dequeue();
+            if (link.Pending.Count == 0)
+            {
+                link.NoteDrained();
+            }
+        }
+        _hasHead = false;
+    }
+
+    private HeaderDecision OnParameterStatus(in ReadOnlySequence<byte> message, MessageHeader header, bool swallowing)
+    {
+        if (header.TotalSize <= MaxInspectedLength)
+        {
+            if (message.Length < header.TotalSize)
+            {
+                return HeaderDecision.WaitForMore;
+            }
+            var (name, value) = _server!.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
+            if (!swallowing && name is not null)
+            {
+                // The client changed a setting: its next server must get it too.
+                _server.SyncedTo = null;
+                lock (link.Sync)
+                {
+                    link.NoteParameterChanged(name, value!);
+                }
+            }
+        }
+        return Pass(header, swallowing);
+    }
+
+    /// <summary>Tags of commands that change what the gateway tracks about the server's session.</summary>
+    private void NoteCommand(ReadOnlySequence<byte> tag)
+    {
+        Span<byte> text = stackalloc byte[15];
+        tag.CopyTo(text);
+        text = text[..(int)tag.Length];
+        if (text.SequenceEqual("SET\0"u8) || text.SequenceEqual("RESET\0"u8))
+        {
+            _sawSet = true;
+            _server!.SyncedTo = null;
+        }
+        else if (text.SequenceEqual("DISCARD ALL\0"u8) || text.SequenceEqual("DEALLOCATE ALL\0"u8))
+        {
+            _server!.SyncedTo = null;
+            _server.Statements?.Clear();
+            lock (link.Sync)
+            {
+                link.Statements?.Clear();
+            }
+        }
+    }
+
+    private HeaderDecision OnError(MessageHeader header)
+    {
+        if (!_hasHead)
+        {
+            return Pass(header, drop: false);
+        }
+        var failed = _head;
+        lock (link.Sync)
+        {
+            if (failed.Kind is FrontendMessage.Parse or FrontendMessage.Bind or FrontendMessage.Close
+                or FrontendMessage.Describe or FrontendMessage.Execute)
+            {
+                // The server now ignores everything up to the next Sync: those requests get no answer.
+                Forget(link.Pending.Dequeue());
+                while (link.Pending.TryPeek(out var next) && next.Kind != FrontendMessage.Sync)
+                {
+                    Forget(link.Pending.Dequeue());
+                }
+                if (link.Pending.Count == 0)
+                {
+                    link.SkipUntilSync = true;
+                    link.NoteDrained();
+                }
+                _hasHead = false;
+            }
+        }
+        if (failed.Action == ResponseAction.Swallow && failed.Kind == FrontendMessage.Query)
+        {
+            // The gateway's settings query failed: nothing the client asked for, but the server's
+            // settings are now unknown and it will not be kept.
+            SettingsError = "setting the client's session parameters failed";
+            _server!.SyncedTo = null;
+            return Pass(header, drop: true);
+        }
+        // Even for a Parse the gateway made up, the client must hear why its Bind got nowhere.
+        return Pass(header, drop: false);
+    }
+
+    /// <summary>A request the server will never answer: a statement it was to prepare does not exist there.</summary>
+    private void Forget(PendingRequest request)
+    {
+        if (request.Kind == FrontendMessage.Parse && request.Statement is { } name)
+        {
+            _server!.Statements?.Remove(name);
+        }
+    }
+
+    private HeaderDecision OnReadyForQuery(in ReadOnlySequence<byte> message, MessageHeader header)
+    {
+        if (message.Length < MessageHeader.Size + 1)
+        {
+            return HeaderDecision.WaitForMore;
+        }
+        var status = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
+        _server!.TransactionStatus = status;
+        var action = _hasHead ? _head.Action : ResponseAction.Forward;
+        var release = false;
+        var refuse = false;
+        lock (link.Sync)
+        {
+            if (_hasHead)
+            {
+                link.Pending.Dequeue();
+                _hasHead = false;
+            }
+            if (link.Pending.Count == 0)
+            {
+                link.NoteDrained();
+                if (!link.Unsynced && !link.ClientMidMessage && link.Server == _server)
+                {
+                    release = status == TransactionStatus.Idle;
+                    refuse = !release && link.StatementMode;
+                    if (release || refuse)
+                    {
+                        link.Server = null;
+                    }
+                }
+            }
+        }
+
+        if (action == ResponseAction.Swallow)
+        {
+            Drop(header.TotalSize);
+            return release ? HeaderDecision.StopAfter : HeaderDecision.Forward;
+        }
+        LastType = BackendMessage.ReadyForQuery;
+        if (_sawSet && status == TransactionStatus.Idle && !link.WarnedAboutSet)
+        {
+            link.WarnedAboutSet = true;
+            ErrorResponseWriter.WriteNotice(Emit(), SetNotKept);
+        }
+        _sawSet = false;
+        if (refuse)
+        {
+            // Statement pooling: the transaction block the client opened is refused and rolled back
+            // (once the server is off the client), and the client is told why, idle again.
+            NeedsRollback = true;
+            var writer = Emit();
+            ErrorResponseWriter.WriteError(writer, TransactionBlockRefused);
+            MessageWriter.WriteReadyForQuery(writer, TransactionStatus.Idle);
+            Drop(header.TotalSize);
+            return HeaderDecision.StopAfter;
+        }
+        return release ? HeaderDecision.StopAfter : HeaderDecision.Forward;
+    }
+
+    private static readonly PgError SetNotKept = new("WARNING", "01000", "SET outside a transaction is not kept in transaction pooling mode")
+    {
+        Detail = "each transaction may run on a different server connection; settings PostgreSQL reports "
+            + "(application_name, client_encoding, DateStyle, IntervalStyle, TimeZone, standard_conforming_strings) "
+            + "are carried over by PoolGuard, others (search_path, work_mem, ...) are not",
+        Hint = "use SET LOCAL inside a transaction, set it in the connection's startup parameters, or ALTER ROLE ... SET",
+    };
+
+    private static readonly PgError TransactionBlockRefused = PgError.Error(SqlState.FeatureNotSupported,
+        "transaction blocks are not allowed in statement pooling mode",
+        "run each statement on its own, or use pool_mode = transaction for this database or user");
+}
