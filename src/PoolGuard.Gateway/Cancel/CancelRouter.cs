@@ -30,7 +30,12 @@ internal sealed class CancelRouter(TimeSpan connectTimeout)
         {
             return false;
         }
+        return await CancelServerAsync(server, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Asks PostgreSQL to cancel what <paramref name="server"/> is running (also used for query_timeout).</summary>
+    public async Task<bool> CancelServerAsync(Pooling.ServerConnection server, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(connectTimeout);
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);

@@ -1,6 +1,7 @@
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
 
@@ -13,8 +14,20 @@ internal sealed partial class ClientSession
     {
         var clientStop = new RelayStop();
         var serverStop = new RelayStop();
-        var upstream = new ClientToServerPump(client.Transport, server, clientStop);
-        var downstream = new ServerToClientPump(client.Transport, server, serverStop);
+        var timedOut = TimeoutKind.None;
+        using var timeouts = SessionTimeouts.Create(gateway.Config, gateway.Time, kind =>
+        {
+            if (kind == TimeoutKind.Query)
+            {
+                _ = gateway.Cancels.CancelServerAsync(server, CancellationToken.None);
+                return;
+            }
+            timedOut = kind;
+            clientStop.Request(client.Transport.Reader);
+        });
+        timeouts?.OnReadyForQuery(server.TransactionStatus, requestsPending: false);
+        var upstream = new ClientToServerPump(client.Transport, server, clientStop, timeouts);
+        var downstream = new ServerToClientPump(client.Transport, server, serverStop, timeouts);
         var serverReader = server.Transport!.Reader;
 
         await using var onShutdown = client.ShutdownToken.Register(() =>
@@ -67,6 +80,17 @@ internal sealed partial class ClientSession
             return;
         }
 
+        if (clientEnd == ClientEnd.Stopped && timedOut != TimeoutKind.None)
+        {
+            // Idle too long: the session ends; an open transaction dies with the server connection
+            // (a session-mode server is reset or closed below, never handed on mid-transaction).
+            gateway.Logger.ClientTimedOut(client.ToString(), timedOut.ToString());
+            if (downstream.AtMessageBoundary)
+            {
+                await TrySendErrorAsync(QueryTimeoutError.Idle(timedOut, timeouts!.Duration(timedOut))).ConfigureAwait(false);
+            }
+        }
+
         if (clientEnd == ClientEnd.ProtocolViolation)
         {
             gateway.Logger.ClientProtocolViolation(client.ToString(), upstream.Violation ?? "");
@@ -77,7 +101,8 @@ internal sealed partial class ClientSession
         }
 
         var clean = serverEnd == ServerEnd.Stopped && downstream.AtMessageBoundary
-            && clientEnd is ClientEnd.Terminated or ClientEnd.Disconnected or ClientEnd.ProtocolViolation;
+            && (clientEnd is ClientEnd.Terminated or ClientEnd.Disconnected or ClientEnd.ProtocolViolation
+                || (clientEnd == ClientEnd.Stopped && timedOut != TimeoutKind.None));
         if (clean)
         {
             await GiveBackAsync(server).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transactions;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
@@ -26,8 +27,26 @@ internal sealed partial class ClientSession
         var desired = await SettleParametersAsync(pool, parameters).ConfigureAwait(false);
         await SendPooledWelcomeAsync(pool, desired).ConfigureAwait(false);
 
-        var link = new TransactionLink(pool, desired, pool.Mode == PoolMode.Statement, gateway.Config.MaxPreparedStatements);
         var clientStop = new RelayStop();
+        var timedOut = TimeoutKind.None;
+        using var timeouts = SessionTimeouts.Create(gateway.Config, gateway.Time, kind =>
+        {
+            if (kind == TimeoutKind.Query)
+            {
+                if (client.Server is { } running)
+                {
+                    _ = gateway.Cancels.CancelServerAsync(running, CancellationToken.None);
+                }
+                return;
+            }
+            timedOut = kind;
+            clientStop.Request(client.Transport.Reader);
+        });
+        timeouts?.OnReadyForQuery(TransactionStatus.Idle, requestsPending: false);
+        var link = new TransactionLink(pool, desired, pool.Mode == PoolMode.Statement, gateway.Config.MaxPreparedStatements)
+        {
+            Timeouts = timeouts,
+        };
         var serverStop = new RelayStop();
         var downstream = new TransactionServerPump(client.Transport, link, serverStop);
         Task? linkTask = null;
@@ -95,6 +114,11 @@ internal sealed partial class ClientSession
         if (client.ShutdownToken.IsCancellationRequested)
         {
             await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
+        }
+        else if (clientEnd == ClientEnd.Stopped && timedOut != TimeoutKind.None)
+        {
+            gateway.Logger.ClientTimedOut(client.ToString(), timedOut.ToString());
+            await TrySendErrorAsync(QueryTimeoutError.Idle(timedOut, timeouts!.Duration(timedOut))).ConfigureAwait(false);
         }
         else if (clientEnd == ClientEnd.ProtocolViolation)
         {

@@ -34,4 +34,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(10, LogLevel.Warning, "{Count} client session(s) still open at shutdown; closing anyway")]
     public static partial void SessionsStillOpen(this ILogger logger, int count);
+
+    [LoggerMessage(12, LogLevel.Information, "{Client} disconnected: {Timeout} timeout")]
+    public static partial void ClientTimedOut(this ILogger logger, string client, string timeout);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;
 
@@ -10,7 +11,7 @@ namespace PoolGuard.Gateway.Relay;
 /// bounds-checked; Terminate is kept from the server, which outlives the client. The pump counts
 /// what will need a ReadyForQuery so the server's state is known when the client leaves.
 /// </summary>
-internal sealed class ClientToServerPump(PgTransport client, ServerConnection server, RelayStop stop)
+internal sealed class ClientToServerPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null)
     : MessagePump(client.Reader, server.Transport!, stop)
 {
     private ClientEnd? _end;
@@ -37,6 +38,7 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
             return End(ClientEnd.Terminated, null);
         }
         Track(header.Type);
+        timeouts?.OnClientData(Volatile.Read(ref server.PendingReadyForQuery) > 0);
         return HeaderDecision.Forward;
     }
 

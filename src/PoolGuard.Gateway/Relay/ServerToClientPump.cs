@@ -1,6 +1,8 @@
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Relay;
@@ -10,7 +12,7 @@ namespace PoolGuard.Gateway.Relay;
 /// transaction status decides whether the server can be reused) and ParameterStatus (so the
 /// gateway knows each server's settings); everything else passes through untouched.
 /// </summary>
-internal sealed class ServerToClientPump(PgTransport client, ServerConnection server, RelayStop stop)
+internal sealed class ServerToClientPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null)
     : MessagePump(server.Transport!.Reader, client, stop)
 {
     /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
@@ -66,10 +68,17 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
                 return HeaderDecision.WaitForMore;
             }
             server.TransactionStatus = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
-            if (Interlocked.Decrement(ref server.PendingReadyForQuery) <= 0)
+            var pending = Interlocked.Decrement(ref server.PendingReadyForQuery);
+            if (pending <= 0)
             {
                 Volatile.Read(ref _drained)?.TrySetResult();
             }
+            timeouts?.OnReadyForQuery(server.TransactionStatus, pending > 0);
+        }
+        else if (header.Type == BackendMessage.ErrorResponse && timeouts?.TakeQueryCancelled() == true)
+        {
+            ErrorResponseWriter.WriteError(Emit(), QueryTimeoutError.For(timeouts.Duration(TimeoutKind.Query)));
+            Drop(header.TotalSize);
         }
         else if (header.Type == BackendMessage.ParameterStatus && header.TotalSize <= MaxInspectedLength)
         {

@@ -70,6 +70,7 @@ internal sealed class TransactionClientPump(PgTransport client, TransactionLink 
             }
             var keepGoing = base.Scan(buffer, out consumed);
             link.ClientMidMessage = MidMessage;
+            link.Timeouts?.OnClientData(link.Pending.Count > 0);
             return keepGoing;
         }
     }

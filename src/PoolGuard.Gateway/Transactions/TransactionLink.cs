@@ -44,6 +44,9 @@ internal sealed class TransactionLink(Pool pool, ParameterSet desired, bool stat
     /// <summary>Session settings the client expects on every server it lands on.</summary>
     public ParameterSet Desired { get; set; } = desired;
 
+    /// <summary>The session's query/idle deadlines; null when none is configured.</summary>
+    public Timeouts.SessionTimeouts? Timeouts { get; init; }
+
     /// <summary>The first SET outside a transaction earns the client a warning; later ones do not.</summary>
     public bool WarnedAboutSet { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
@@ -224,6 +225,13 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
             _server!.SyncedTo = null;
             return Pass(header, drop: true);
         }
+        if (link.Timeouts?.TakeQueryCancelled() == true)
+        {
+            ErrorResponseWriter.WriteError(Emit(), QueryTimeoutError.For(link.Timeouts.Duration(TimeoutKind.Query)));
+            Drop(header.TotalSize);
+            LastType = BackendMessage.ErrorResponse;
+            return HeaderDecision.Forward;
+        }
         // Even for a Parse the gateway made up, the client must hear why its Bind got nowhere.
         return Pass(header, drop: false);
     }
@@ -268,6 +276,7 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
                     }
                 }
             }
+            link.Timeouts?.OnReadyForQuery(refuse ? TransactionStatus.Idle : status, link.Pending.Count > 0);
         }
 
         if (action == ResponseAction.Swallow)
