@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
@@ -51,6 +52,7 @@ internal sealed partial class ClientSession
         var downstream = new TransactionServerPump(client.Transport, link, serverStop);
         Task? linkTask = null;
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         async ValueTask<ServerConnection> AttachAsync()
         {
             if (linkTask is not null)
@@ -222,7 +224,8 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>A server for the client's next transaction, from the pool's queue like any other.</summary>
-    private async Task<ServerConnection> AcquireForTransactionAsync(Pool pool)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ServerConnection> AcquireForTransactionAsync(Pool pool)
     {
         while (true)
         {

@@ -4,4 +4,7 @@ namespace PoolGuard.Gateway.Pooling;
 internal sealed class ClientSlot
 {
     public ClientState State { get; set; } = ClientState.Login;
+
+    /// <summary>The client's place in a queue, made at its first wait and reused for every later one.</summary>
+    public Waiter? Waiter { get; set; }
 }

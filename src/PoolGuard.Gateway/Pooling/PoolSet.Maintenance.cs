@@ -43,6 +43,7 @@ internal sealed partial class PoolSet
                 Dispatch();
             }
         }
+        DeliverGrants();
         foreach (var server in toClose)
         {
             ServerCloser.CloseGracefully(server);

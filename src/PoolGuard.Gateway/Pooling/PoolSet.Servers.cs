@@ -20,13 +20,10 @@ internal sealed partial class PoolSet
             {
                 close = true;
             }
-            else if (pool.Waiters.First is { } first)
+            else if (pool.Waiters.First is not null)
             {
-                pool.Waiters.RemoveFirst();
                 Transition(server, ServerState.Active);
-                MoveClient(pool, first.Value.Client, ClientState.Active);
-                NoteQueueDrained(pool);
-                first.Value.Grant.TrySetResult(server);
+                GrantFirst(pool, server);
             }
             else
             {
@@ -36,6 +33,7 @@ internal sealed partial class PoolSet
                 Dispatch();
             }
         }
+        DeliverGrants();
         if (close)
         {
             Close(server);
@@ -63,6 +61,7 @@ internal sealed partial class PoolSet
             Forget(server);
             Dispatch();
         }
+        DeliverGrants();
         ServerCloser.CloseGracefully(server);
     }
 
@@ -166,17 +165,14 @@ internal sealed partial class PoolSet
         }
         foreach (var pool in _pools.Values)
         {
-            while (pool.Waiters.First is { } first)
+            while (pool.Waiters.First is not null)
             {
                 var server = TakeOrReserve(pool);
                 if (server is null)
                 {
                     break;
                 }
-                pool.Waiters.RemoveFirst();
-                MoveClient(pool, first.Value.Client, ClientState.Active);
-                NoteQueueDrained(pool);
-                first.Value.Grant.TrySetResult(server);
+                GrantFirst(pool, server);
             }
         }
     }

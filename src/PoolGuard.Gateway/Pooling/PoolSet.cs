@@ -26,7 +26,10 @@ internal sealed partial class PoolSet
         _config = config;
         _time = time;
         _events = events;
+        _waitEnded = OnWaitEnded;
     }
+
+    private readonly Action<Waiter, bool> _waitEnded;
 
     /// <summary>Servers open (any state but Closed) over the whole gateway.</summary>
     public int OpenServers
@@ -78,8 +81,9 @@ internal sealed partial class PoolSet
     /// Gets a server for a client: an idle one, or the right to open a new one (a server in Login
     /// state, already counted against every cap, that the caller must connect), or a place in the
     /// queue. Throws <see cref="PoolRefusedException"/> when the queue is full or the wait too long.
+    /// Allocates nothing, waiting or not: transaction pooling comes here once per transaction.
     /// </summary>
-    public async ValueTask<ServerConnection> AcquireAsync(Pool pool, ClientSlot client, CancellationToken cancellationToken)
+    public ValueTask<ServerConnection> AcquireAsync(Pool pool, ClientSlot client, CancellationToken cancellationToken)
     {
         Waiter waiter;
         lock (_lock)
@@ -88,7 +92,7 @@ internal sealed partial class PoolSet
             if (server is not null)
             {
                 MoveClient(pool, client, ClientState.Active);
-                return server;
+                return ValueTask.FromResult(server);
             }
 
             var limit = _config.MaxWaitingClients;
@@ -100,7 +104,8 @@ internal sealed partial class PoolSet
                     $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"));
             }
 
-            waiter = new Waiter(client, _time.GetTimestamp());
+            waiter = client.Waiter ??= new Waiter(client);
+            waiter.Begin(pool, _time.GetTimestamp());
             pool.Waiters.AddLast(waiter.Node);
             MoveClient(pool, client, ClientState.Waiting);
             if (pool.Waiters.Count == 1)
@@ -108,60 +113,78 @@ internal sealed partial class PoolSet
                 _events.Publish(GatewayEventKind.PoolSaturated, pool.Key.ToString(), $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
             }
         }
-
-        return await WaitAsync(pool, client, waiter, cancellationToken).ConfigureAwait(false);
+        return waiter.Await(_time, _config.QueryWaitTimeout, _waitEnded, cancellationToken);
     }
 
-    private async ValueTask<ServerConnection> WaitAsync(Pool pool, ClientSlot client, Waiter waiter, CancellationToken cancellationToken)
+    /// <summary>A wait's timer fired or its client gave up: unless it was granted meanwhile, it fails.</summary>
+    private void OnWaitEnded(Waiter waiter, bool cancelled)
     {
-        var timeout = _config.QueryWaitTimeout;
-        try
+        lock (_lock)
         {
-            var task = waiter.Grant.Task;
-            return timeout > TimeSpan.Zero
-                ? await task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false)
-                : await task.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            lock (_lock)
+            if (waiter.Node.List is null || waiter.Pool is not { } pool)
             {
-                if (waiter.Node.List is not null)
+                return; // granted (or ended) already
+            }
+            var timeout = _config.QueryWaitTimeout;
+            if (!cancelled)
+            {
+                var waited = _time.GetElapsedTime(waiter.EnqueuedAt);
+                if (waited < timeout)
                 {
-                    pool.Waiters.Remove(waiter.Node);
-                    MoveClient(pool, client, ClientState.Login);
-                    NoteQueueDrained(pool);
-                    if (ex is OperationCanceledException)
-                    {
-                        throw;
-                    }
-                    _events.Publish(GatewayEventKind.WaitTimeout, pool.Key.ToString(), $"client waited {timeout.TotalSeconds:0.###} s");
-                    throw new PoolRefusedException(PgError.Fatal(SqlState.ProtocolViolation,
-                        $"query_wait_timeout: no server connection became free in pool {pool.Key} within {timeout.TotalSeconds:0.###} s",
-                        $"all {pool.OpenServers} of {pool.PoolSize} servers are busy; raise pool_size or query_wait_timeout, or look for slow queries holding servers"));
+                    waiter.Rearm(timeout - waited);
+                    return;
                 }
             }
-            // Granted in the same instant the wait ended: the server is ours after all.
-            var granted = await waiter.Grant.Task.ConfigureAwait(false);
-            if (ex is OperationCanceledException)
+            pool.Waiters.Remove(waiter.Node);
+            MoveClient(pool, waiter.Client, ClientState.Login);
+            NoteQueueDrained(pool);
+            if (cancelled)
             {
-                ReturnUnused(granted);
-                throw;
+                waiter.Fail(new OperationCanceledException("the client stopped waiting"));
             }
-            return granted;
+            else
+            {
+                _events.Publish(GatewayEventKind.WaitTimeout, pool.Key.ToString(), $"client waited {timeout.TotalSeconds:0.###} s");
+                waiter.Fail(new PoolRefusedException(PgError.Fatal(SqlState.ProtocolViolation,
+                    $"query_wait_timeout: no server connection became free in pool {pool.Key} within {timeout.TotalSeconds:0.###} s",
+                    $"all {pool.OpenServers} of {pool.PoolSize} servers are busy; raise pool_size or query_wait_timeout, or look for slow queries holding servers")));
+            }
         }
+        waiter.Deliver();
     }
 
-    /// <summary>A granted server the client could not use (it left): back to the pool untouched.</summary>
-    private void ReturnUnused(ServerConnection server)
+    /// <summary>Under the lock: the first waiter gets <paramref name="server"/>, delivered once the lock is released.</summary>
+    private void GrantFirst(Pool pool, ServerConnection server)
     {
-        if (server.Transport is null)
+        var first = pool.Waiters.First!.Value;
+        pool.Waiters.RemoveFirst();
+        MoveClient(pool, first.Client, ClientState.Active);
+        NoteQueueDrained(pool);
+        first.Grant(server);
+        (t_grants ??= []).Add(first);
+    }
+
+    /// <summary>Grants this thread made under the lock; delivered right after it, on this thread.</summary>
+    [ThreadStatic]
+    private static List<Waiter>? t_grants;
+
+    /// <summary>
+    /// Resumes the clients granted servers by this thread. A resumed client may release or close a
+    /// server on this same thread and so add grants while this runs: taking one at a time from the
+    /// end keeps that safe.
+    /// </summary>
+    private static void DeliverGrants()
+    {
+        var grants = t_grants;
+        if (grants is null)
         {
-            Close(server);
+            return;
         }
-        else
+        while (grants.Count > 0)
         {
-            Release(server);
+            var waiter = grants[^1];
+            grants.RemoveAt(grants.Count - 1);
+            waiter.Deliver();
         }
     }
 

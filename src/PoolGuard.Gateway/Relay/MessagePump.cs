@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
 using PoolGuard.Gateway.Transport;
@@ -283,6 +284,7 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> SendAsync(ReadOnlySequence<byte> buffer, long consumed)
     {
         try

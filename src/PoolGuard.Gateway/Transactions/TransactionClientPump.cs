@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text;
 using PoolGuard.Gateway.Pooling;
@@ -32,6 +33,7 @@ internal sealed class TransactionClientPump(PgTransport client, TransactionLink 
         _ => AtMessageBoundary ? ClientEnd.Disconnected : ClientEnd.DisconnectedMidMessage,
     };
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     protected override async ValueTask<Prelude> BeforeScanAsync(ReadOnlySequence<byte> buffer)
     {
         if (StartsWithTerminate(buffer))
