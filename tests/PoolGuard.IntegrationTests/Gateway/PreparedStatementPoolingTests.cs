@@ -1,0 +1,380 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using NpgsqlTypes;
+using PoolGuard.Config.Model;
+using PoolGuard.IntegrationTests.Infrastructure;
+
+namespace PoolGuard.IntegrationTests.Gateway;
+
+/// <summary>
+/// Protocol-level named prepared statements under transaction pooling: each client's statements
+/// are its own (drivers name them "_p1", "_auto0"… on every connection alike), prepared on
+/// whichever server runs them, evicted least recently used past max_prepared_statements, and
+/// closed, deallocated and described exactly as PostgreSQL would.
+/// </summary>
+public sealed class PreparedStatementPoolingTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static PoolGuardConfig TransactionMode(PoolGuardConfig config, int poolSize) =>
+        config with { PoolMode = PoolMode.Transaction, DefaultPoolSize = poolSize };
+
+    [SkippableFact]
+    public async Task Fifty_clients_mixing_auto_and_explicitly_prepared_statements_over_five_servers_get_every_result_right()
+    {
+        const int clients = 50, statementsEach = 500;
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 5));
+        var connectionString = new NpgsqlConnectionStringBuilder(gateway.ConnectionString()) { MaxAutoPrepare = 20, AutoPrepareMinUsages = 2 }.ConnectionString;
+
+        var failures = new ConcurrentQueue<string>();
+        var executed = 0;
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync();
+                var mix = await StatementMix.PrepareAsync(connection, client);
+                for (var i = 0; i < statementsEach; i++)
+                {
+                    await mix.RunOneAsync();
+                    Interlocked.Increment(ref executed);
+                }
+            }
+            catch (Exception ex)
+            {
+                failures.Enqueue($"client {client}: {ex.GetType().Name}: {ex.Message}");
+            }
+        })).WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {clients} clients failed; first: {string.Join(" | ", failures.Take(3))}");
+        Assert.Equal(clients * statementsEach, executed);
+        await gateway.AssertPoolSettledAsync();
+    }
+
+    [SkippableFact]
+    public async Task Ten_prepared_statements_cycled_by_three_clients_with_max_prepared_statements_2_all_return_the_right_results()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2) with { MaxPreparedStatements = 2 });
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(async client =>
+        {
+            await using var connection = await gateway.OpenAsync().WaitAsync(Bound);
+            var commands = await PrepareMultipliersAsync(connection, count: 10, order: client);
+            for (var round = 0; round < 20; round++)
+            {
+                foreach (var (factor, command) in commands)
+                {
+                    var value = client * 1000 + round;
+                    command.Parameters[0].Value = value;
+                    Assert.Equal(value * factor, await command.ExecuteScalarAsync().WaitAsync(Bound));
+                }
+            }
+        })).WaitAsync(TimeSpan.FromSeconds(60));
+        await gateway.AssertPoolSettledAsync();
+    }
+
+    [SkippableFact]
+    public async Task A_server_holds_no_more_prepared_statements_than_max_prepared_statements()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 1) with { MaxPreparedStatements = 2 });
+        await using var connection = await gateway.OpenAsync().WaitAsync(Bound);
+        var commands = await PrepareMultipliersAsync(connection, count: 10, order: 0);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var (factor, command) in commands)
+            {
+                command.Parameters[0].Value = round;
+                Assert.Equal(round * factor, await command.ExecuteScalarAsync().WaitAsync(Bound));
+            }
+        }
+
+        // Not prepared itself (Npgsql's auto-prepare is off): it sees the one server's statements.
+        await using var count = new NpgsqlCommand("select count(*) from pg_prepared_statements", connection);
+        Assert.InRange((long)(await count.ExecuteScalarAsync().WaitAsync(Bound))!, 1, 2);
+    }
+
+    [SkippableFact]
+    public async Task A_statement_name_closed_or_deallocated_can_be_prepared_again_with_another_query()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2) with { AuthType = AuthType.Trust });
+        using var first = await RawPgClient.LogInWithTrustAsync(gateway);
+        using var second = await RawPgClient.LogInWithTrustAsync(gateway);
+
+        // Both clients use the name "stmt" for different queries, step by step in turn.
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("stmt", $"select $1::int + 1, '{tag}1'"), ExtendedQuery.Sync()), "1Z");
+        }
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            Assert.Equal(["42", $"{tag}1"], await RunAsync(client, "stmt", "41"));
+            await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Close('S', "stmt"), ExtendedQuery.Sync()), "3Z");
+        }
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("stmt", $"select $1::text || '!', '{tag}2'"), ExtendedQuery.Sync()), "1Z");
+        }
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            Assert.Equal(["hi!", $"{tag}2"], await RunAsync(client, "stmt", "hi"));
+            await ExpectAsync(client, RawPgClient.Query("deallocate all"), "CZ");
+        }
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("stmt", $"select ($1::int * 3)::text, '{tag}3'"), ExtendedQuery.Sync()), "1Z");
+        }
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            Assert.Equal(["21", $"{tag}3"], await RunAsync(client, "stmt", "7"));
+            await ExpectAsync(client, RawPgClient.Query("discard all"), "CZ");
+        }
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("stmt", $"select upper($1::text), '{tag}4'"), ExtendedQuery.Sync()), "1Z");
+        }
+        foreach (var (client, tag) in new[] { (first, "a"), (second, "b") })
+        {
+            Assert.Equal(["FOUR", $"{tag}4"], await RunAsync(client, "stmt", "four"));
+
+            // Still prepared: preparing the name again fails as on PostgreSQL, and the statement survives.
+            var again = await SendAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("stmt", "select 'replaced'"), ExtendedQuery.Sync()));
+            Assert.True(BackendMessages.Types(again) == "EZ", string.Join(", ", again));
+            Assert.Equal("42P05", again[0].Fields()['C']);
+            Assert.Equal('I', again[1].TransactionStatus());
+            Assert.Equal(["FIVE", $"{tag}4"], await RunAsync(client, "stmt", "five"));
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_describe_of_a_statement_prepared_on_another_server_returns_its_parameter_and_row_descriptions()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 3) with { AuthType = AuthType.Trust });
+        using var client = await RawPgClient.LogInWithTrustAsync(gateway);
+        var preparedOn = await SendAsync(client, ExtendedQuery.Concat(
+            ExtendedQuery.Parse("described", "select $1::int4 as answer, $2::text as label"),
+            ExtendedQuery.Parse("", "select pg_backend_pid()"), ExtendedQuery.Run("")));
+        Assert.True(BackendMessages.Types(preparedOn) == "112DCZ", string.Join(", ", preparedOn));
+        var pid = preparedOn[3].Columns()[0]!;
+
+        // Occupy that server with another client's open transaction, so the describe must go elsewhere.
+        var holders = new List<(NpgsqlConnection Connection, NpgsqlTransaction Transaction, string Pid)>();
+        try
+        {
+            while (holders.Count < 3 && !holders.Any(h => h.Pid == pid))
+            {
+                var opening = gateway.OpenAsync();
+                if (await Task.WhenAny(opening, Task.Delay(TimeSpan.FromSeconds(10))) != opening)
+                {
+                    Assert.Fail($"client {holders.Count + 1} could not log in while the others held servers {string.Join(", ", holders.Select(h => h.Pid))} and the describing client had {pid}: servers are held per session");
+                }
+                var connection = await opening;
+                var transaction = await connection.BeginTransactionAsync();
+                await using var command = new NpgsqlCommand("select pg_backend_pid()::text", connection);
+                holders.Add((connection, transaction, (string)(await command.ExecuteScalarAsync().WaitAsync(Bound))!));
+            }
+            Assert.True(holders.Any(h => h.Pid == pid), $"no other client got server {pid}; they got {string.Join(", ", holders.Select(h => h.Pid))}");
+            foreach (var other in holders.Where(h => h.Pid != pid))
+            {
+                await other.Transaction.CommitAsync().WaitAsync(Bound);
+            }
+
+            var described = await SendAsync(client, ExtendedQuery.Concat(
+                ExtendedQuery.Describe('S', "described"), ExtendedQuery.Parse("", "select pg_backend_pid()"), ExtendedQuery.Run("")));
+            Assert.True(BackendMessages.Types(described) == "tT12DCZ", string.Join(", ", described));
+            Assert.NotEqual(pid, described[4].Columns()[0]);
+            Assert.Equal([BackendMessages.Int4Oid, BackendMessages.TextOid], described[0].ParameterTypes());
+            Assert.Equal([new RowField("answer", BackendMessages.Int4Oid), new RowField("label", BackendMessages.TextOid)], described[1].RowFields());
+            Assert.Equal(["42", "there"], await RunAsync(client, "described", "42", "there"));
+        }
+        finally
+        {
+            foreach (var holder in holders)
+            {
+                await holder.Connection.DisposeAsync();
+            }
+        }
+    }
+
+    [SkippableFact]
+    public async Task An_npgsql_prepared_command_keeps_its_column_names_and_types_while_another_client_shares_the_servers()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2));
+        await using var preparer = await gateway.OpenAsync().WaitAsync(Bound);
+        await using var other = await gateway.OpenAsync().WaitAsync(Bound);
+        await using var prepared = new NpgsqlCommand("select $1 as answer, $2 as label", preparer)
+        {
+            Parameters = { new NpgsqlParameter<int> { TypedValue = 0 }, new NpgsqlParameter<string> { TypedValue = "" } },
+        };
+        await prepared.PrepareAsync().WaitAsync(Bound); // Parse + Describe: Npgsql keeps the RowDescription and never asks again
+
+        for (var i = 0; i < 20; i++)
+        {
+            // The other client takes a server for a transaction now and then, so the prepared command moves around.
+            await using (var transaction = await other.BeginTransactionAsync())
+            {
+                await using var busy = new NpgsqlCommand("select $1::text as something_else, 1.5::float8 as other_type", other) { Parameters = { new NpgsqlParameter<string> { TypedValue = "x" } } };
+                await busy.ExecuteScalarAsync().WaitAsync(Bound);
+                prepared.Parameters[0].Value = i;
+                prepared.Parameters[1].Value = $"label {i}";
+                await using (var reader = await prepared.ExecuteReaderAsync().WaitAsync(Bound))
+                {
+                    Assert.True(await reader.ReadAsync().WaitAsync(Bound));
+                    Assert.Equal(("answer", "label"), (reader.GetName(0), reader.GetName(1)));
+                    Assert.Equal((typeof(int), typeof(string)), (reader.GetFieldType(0), reader.GetFieldType(1)));
+                    Assert.Equal((i, $"label {i}"), (reader.GetInt32(0), reader.GetString(1)));
+                }
+                await transaction.CommitAsync().WaitAsync(Bound);
+            }
+        }
+        Assert.True(prepared.IsPrepared);
+    }
+
+    /// <summary><paramref name="count"/> commands "select $1::int * factor", explicitly prepared in an order that depends on <paramref name="order"/>.</summary>
+    private static async Task<List<(int Factor, NpgsqlCommand Command)>> PrepareMultipliersAsync(NpgsqlConnection connection, int count, int order)
+    {
+        var commands = new List<(int, NpgsqlCommand)>();
+        for (var i = 0; i < count; i++)
+        {
+            var factor = (i + order * 3) % count + 2;
+            var command = new NpgsqlCommand($"select $1::int * {factor}", connection) { Parameters = { new NpgsqlParameter<int> { TypedValue = 0 } } };
+            await command.PrepareAsync().WaitAsync(Bound);
+            commands.Add((factor, command));
+        }
+        return commands;
+    }
+
+    private static async Task<IReadOnlyList<PgMessage>> SendAsync(RawPgClient client, byte[] messages)
+    {
+        await client.SendAsync(messages);
+        return (await client.ReadUntilReadyForQueryAsync()).Synchronous();
+    }
+
+    private static async Task ExpectAsync(RawPgClient client, byte[] messages, string types)
+    {
+        var answer = await SendAsync(client, messages);
+        Assert.True(BackendMessages.Types(answer) == types, $"expected '{types}', got {string.Join(", ", answer)}");
+    }
+
+    /// <summary>Bind + Execute + Sync of a named statement; the row's text values.</summary>
+    private static async Task<IReadOnlyList<string?>> RunAsync(RawPgClient client, string statement, params string?[] parameters)
+    {
+        var answer = await SendAsync(client, ExtendedQuery.Run(statement, parameters));
+        Assert.True(BackendMessages.Types(answer) == "2DCZ", $"expected a row of {statement}, got {string.Join(", ", answer)}");
+        return answer[1].Columns();
+    }
+
+    /// <summary>
+    /// One client's statements: distinct SQL texts with parameters (more than MaxAutoPrepare, so
+    /// Npgsql also closes auto-prepared ones), one text with three parameter types, batches,
+    /// transactions, and explicitly prepared commands. Every result is checked.
+    /// </summary>
+    private sealed class StatementMix
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly Random _random;
+        private readonly List<(int Factor, NpgsqlCommand Command)> _prepared;
+
+        private StatementMix(NpgsqlConnection connection, int client, List<(int, NpgsqlCommand)> prepared)
+        {
+            _connection = connection;
+            _random = new Random(client);
+            _prepared = prepared;
+        }
+
+        public static async Task<StatementMix> PrepareAsync(NpgsqlConnection connection, int client) =>
+            new(connection, client, await PrepareMultipliersAsync(connection, count: 4, order: client));
+
+        public async Task RunOneAsync()
+        {
+            var a = _random.Next(1, 1000);
+            var b = _random.Next(1, 1000);
+            switch (_random.Next(10))
+            {
+                case 0:
+                    Assert.Equal(a + b, await ScalarAsync("select $1::int + $2::int", new NpgsqlParameter<int> { TypedValue = a }, new NpgsqlParameter<int> { TypedValue = b }));
+                    break;
+                case 1:
+                    Assert.Equal($"{a}:{b}", await ScalarAsync("select $1::text || ':' || $2::int", new NpgsqlParameter<string> { TypedValue = a.ToString(System.Globalization.CultureInfo.InvariantCulture) }, new NpgsqlParameter<int> { TypedValue = b }));
+                    break;
+                case 2:
+                    // One SQL text, three parameter types: three different statements to PostgreSQL.
+                    Assert.Equal(a + 1, await ScalarAsync("select $1 + 1", new NpgsqlParameter<int> { TypedValue = a }));
+                    Assert.Equal(a + 1L + int.MaxValue, await ScalarAsync("select $1 + 1", new NpgsqlParameter<long> { TypedValue = a + (long)int.MaxValue }));
+                    Assert.Equal(a + 1.25m, await ScalarAsync("select $1 + 1", new NpgsqlParameter<decimal> { TypedValue = a + 0.25m }));
+                    break;
+                case 3:
+                    // 30 texts: more than MaxAutoPrepare, so Npgsql evicts (closes) auto-prepared statements too.
+                    var k = _random.Next(30);
+                    Assert.Equal(a + k, await ScalarAsync($"select $1::int + {k}", new NpgsqlParameter<int> { TypedValue = a }));
+                    break;
+                case 4:
+                    var rows = a % 20 + 1;
+                    await using (var command = new NpgsqlCommand("select g, $1::text from generate_series(1, $2::int) g", _connection)
+                    {
+                        Parameters = { new NpgsqlParameter<string> { TypedValue = $"r{b}" }, new NpgsqlParameter<int> { TypedValue = rows } },
+                    })
+                    await using (var reader = await command.ExecuteReaderAsync().WaitAsync(Bound))
+                    {
+                        var seen = 0;
+                        while (await reader.ReadAsync())
+                        {
+                            Assert.Equal((++seen, $"r{b}"), (reader.GetInt32(0), reader.GetString(1)));
+                        }
+                        Assert.Equal(rows, seen);
+                    }
+                    break;
+                case 5:
+                    await using (var batch = new NpgsqlBatch(_connection)
+                    {
+                        BatchCommands =
+                        {
+                            new NpgsqlBatchCommand("select $1::int + $2::int") { Parameters = { new NpgsqlParameter<int> { TypedValue = a }, new NpgsqlParameter<int> { TypedValue = b } } },
+                            new NpgsqlBatchCommand("select $1::int * 2") { Parameters = { new NpgsqlParameter<int> { TypedValue = b } } },
+                        },
+                    })
+                    await using (var reader = await batch.ExecuteReaderAsync().WaitAsync(Bound))
+                    {
+                        Assert.True(await reader.ReadAsync());
+                        Assert.Equal(a + b, reader.GetInt32(0));
+                        Assert.True(await reader.NextResultAsync() && await reader.ReadAsync());
+                        Assert.Equal(b * 2, reader.GetInt32(0));
+                    }
+                    break;
+                case 6:
+                    await using (var transaction = await _connection.BeginTransactionAsync())
+                    {
+                        Assert.Equal(a * 3, await ScalarAsync("select $1::int * 3", new NpgsqlParameter<int> { TypedValue = a }));
+                        Assert.Equal($"{b}!", await ScalarAsync("select $1::text || '!'", new NpgsqlParameter<string> { TypedValue = b.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+                        await RunPreparedAsync(b);
+                        await transaction.CommitAsync().WaitAsync(Bound);
+                    }
+                    break;
+                case 7:
+                    await using (var transaction = await _connection.BeginTransactionAsync())
+                    {
+                        Assert.Equal(a - 1, await ScalarAsync("select $1::int - 1", new NpgsqlParameter<int> { TypedValue = a }));
+                        await transaction.RollbackAsync().WaitAsync(Bound);
+                    }
+                    break;
+                default:
+                    await RunPreparedAsync(a);
+                    break;
+            }
+        }
+
+        private async Task RunPreparedAsync(int value)
+        {
+            var (factor, command) = _prepared[_random.Next(_prepared.Count)];
+            command.Parameters[0].Value = value;
+            Assert.Equal(value * factor, await command.ExecuteScalarAsync().WaitAsync(Bound));
+        }
+
+        private async Task<object?> ScalarAsync(string sql, params NpgsqlParameter[] parameters)
+        {
+            await using var command = new NpgsqlCommand(sql, _connection);
+            command.Parameters.AddRange(parameters);
+            return await command.ExecuteScalarAsync().WaitAsync(Bound);
+        }
+    }
+}
