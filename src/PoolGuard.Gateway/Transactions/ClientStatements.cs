@@ -39,6 +39,8 @@ internal sealed class ClientStatements
         return _byName.TryGetValue(Encoding.UTF8.GetString(name), out statement!);
     }
 
+    public bool Contains(ReadOnlySpan<byte> name) => TryGet(name, out _);
+
     public void Set(ReadOnlySpan<byte> name, ClientStatement statement) => _byName[Encoding.UTF8.GetString(name)] = statement;
 
     public void Remove(ReadOnlySpan<byte> name)

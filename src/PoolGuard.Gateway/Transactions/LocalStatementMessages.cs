@@ -20,7 +20,7 @@ internal static class LocalStatementMessages
     public static bool TryAnswer(in ReadOnlySequence<byte> buffer, ClientStatements? statements, out ReadOnlyMemory<byte> reply)
     {
         reply = default;
-        if (statements is null || buffer.Length > 64 * 1024 || !IsOnlyStatementMessages(buffer))
+        if (statements is null || buffer.Length > 64 * 1024 || !IsOnlyStatementMessages(buffer, statements))
         {
             return false;
         }
@@ -51,7 +51,8 @@ internal static class LocalStatementMessages
         return true;
     }
 
-    private static bool IsOnlyStatementMessages(ReadOnlySequence<byte> buffer)
+    /// <summary>A Parse of a name the client already has must fail on a server, as on PostgreSQL.</summary>
+    private static bool IsOnlyStatementMessages(ReadOnlySequence<byte> buffer, ClientStatements statements)
     {
         var rest = buffer;
         var sawStatement = false;
@@ -65,7 +66,7 @@ internal static class LocalStatementMessages
             var first = header.BodyLength > 0 ? rest.Slice(MessageHeader.Size, 1).FirstSpan[0] : (byte)0;
             switch (header.Type)
             {
-                case FrontendMessage.Parse when first != 0 && IsNulTerminatedName(rest, header, 0):
+                case FrontendMessage.Parse when first != 0 && IsNulTerminatedName(rest, header, 0) && !IsKnown(rest, statements):
                 case FrontendMessage.Close when first == (byte)'S' && header.BodyLength > 2 && IsNulTerminatedName(rest, header, 1):
                     sawStatement = true;
                     break;
@@ -79,6 +80,13 @@ internal static class LocalStatementMessages
             rest = rest.Slice(header.TotalSize);
         }
         return sawStatement && last is FrontendMessage.Sync or FrontendMessage.Flush;
+    }
+
+    private static bool IsKnown(in ReadOnlySequence<byte> message, ClientStatements statements)
+    {
+        var body = message.Slice(MessageHeader.Size);
+        var end = body.PositionOf((byte)0)!.Value;
+        return statements.Contains(body.Slice(0, end).ToArray());
     }
 
     private static bool IsNulTerminatedName(in ReadOnlySequence<byte> message, MessageHeader header, int skip)

@@ -11,10 +11,14 @@ internal enum ResponseAction : byte
     /// <summary>A Close of nothing sent in place of a client's Parse of a statement the server already
     /// has: its CloseComplete reaches the client as the ParseComplete it expects.</summary>
     AnswerParseComplete,
+    /// <summary>A Parse of a name the client already uses, sent so the server fails it (and skips
+    /// to the Sync) as PostgreSQL would; the error is reworded with the client's name.</summary>
+    ReportDuplicate,
 }
 
 /// <summary>
 /// One request sent to the server whose answer has not fully come back: requests are answered in
 /// order, so a FIFO of these tells which server message answers what.
 /// </summary>
+/// <param name="Statement">The gateway's statement name a Parse creates; for <see cref="ResponseAction.ReportDuplicate"/>, the client's name.</param>
 internal readonly record struct PendingRequest(byte Kind, ResponseAction Action, string? Statement = null);

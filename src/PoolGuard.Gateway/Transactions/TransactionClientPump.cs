@@ -178,8 +178,20 @@ internal sealed class TransactionClientPump(PgTransport client, TransactionLink 
             return null; // malformed: the server will say so
         }
         var rest = body.AsSpan(end + 1);
+        var name = body.AsSpan(0, end);
+        if (link.Statements!.TryGet(name, out var existing))
+        {
+            // PostgreSQL refuses to prepare a name twice (42P05) and skips to the Sync: have the
+            // server fail the same way, on a statement it surely has, and reword its error.
+            var duplicateWriter = Emit();
+            EnsurePrepared(duplicateWriter, existing);
+            ExtendedMessages.WriteParse(duplicateWriter, existing.ServerNameZ, existing.ParseRest);
+            Expect(FrontendMessage.Parse, ResponseAction.ReportDuplicate, System.Text.Encoding.UTF8.GetString(name));
+            Drop(header.TotalSize);
+            return HeaderDecision.Forward;
+        }
         var statement = new ClientStatement(StatementNames.For(rest), rest.ToArray());
-        link.Statements!.Set(body.AsSpan(0, end), statement);
+        link.Statements.Set(name, statement);
 
         var writer = Emit();
         var onServer = ServerStatementsOf(_server!);

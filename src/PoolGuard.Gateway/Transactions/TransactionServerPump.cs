@@ -225,6 +225,13 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
             _server!.SyncedTo = null;
             return Pass(header, drop: true);
         }
+        if (failed.Action == ResponseAction.ReportDuplicate)
+        {
+            ErrorResponseWriter.WriteError(Emit(), PgError.Error(SqlState.DuplicatePreparedStatement, $"prepared statement \"{failed.Statement}\" already exists"));
+            Drop(header.TotalSize);
+            LastType = BackendMessage.ErrorResponse;
+            return HeaderDecision.Forward;
+        }
         if (link.Timeouts?.TakeQueryCancelled() == true)
         {
             ErrorResponseWriter.WriteError(Emit(), QueryTimeoutError.For(link.Timeouts.Duration(TimeoutKind.Query)));

@@ -62,9 +62,11 @@ public sealed class StatementPoolingTests
         Assert.Equal("0A000", refused.SqlState);
         Assert.Contains("statement pooling mode", refused.MessageText, StringComparison.Ordinal);
 
-        // Outside a transaction, a statement's transaction starts with the statement; inside the
-        // refused BEGIN's transaction, now() would be older than the statement.
-        Assert.Equal(true, await ScalarAsync(connection, "select now() = statement_timestamp() from pg_sleep(0.01)"));
+        // Outside a transaction each statement gets its own transaction id; inside the refused
+        // BEGIN's transaction both would share one.
+        var firstId = await ScalarAsync(connection, "select pg_current_xact_id()::text");
+        var secondId = await ScalarAsync(connection, "select pg_current_xact_id()::text");
+        Assert.NotEqual(firstId, secondId);
         Assert.Equal(0L, await SandboxDatabase.CountIdleInTransactionAsync());
 
         // On the wire: the error, then ReadyForQuery idle, and the next statement runs.
@@ -75,9 +77,13 @@ public sealed class StatementPoolingTests
         Assert.True(error is not null, $"BEGIN was not refused: {string.Join(", ", answer)}");
         Assert.Equal("0A000", error.Fields()['C']);
         Assert.Equal('I', answer[^1].TransactionStatus());
-        await raw.SendAsync(RawPgClient.Query("select 'still usable', now() = statement_timestamp() from pg_sleep(0.01)"));
+        await raw.SendAsync(RawPgClient.Query("select 'still usable', pg_current_xact_id()::text"));
         var next = await raw.ReadUntilReadyForQueryAsync();
-        Assert.Equal(["still usable", "t"], next.Single(m => m.TypeChar == 'D').Columns());
+        var row = next.Single(m => m.TypeChar == 'D').Columns();
+        Assert.Equal("still usable", row[0]);
+        await raw.SendAsync(RawPgClient.Query("select pg_current_xact_id()::text"));
+        var after = await raw.ReadUntilReadyForQueryAsync();
+        Assert.NotEqual(row[1], after.Single(m => m.TypeChar == 'D').Columns()[0]);
         Assert.Equal('I', next[^1].TransactionStatus());
     }
 
