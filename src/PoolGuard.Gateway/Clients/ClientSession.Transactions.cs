@@ -50,15 +50,16 @@ internal sealed partial class ClientSession
         };
         var serverStop = new RelayStop();
         var downstream = new TransactionServerPump(client.Transport, link, serverStop);
-        Task? linkTask = null;
+        // The running link; a pooled ValueTask, so awaited exactly once (or turned into a Task once, at the end).
+        ValueTask? linkTask = null;
 
         [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         async ValueTask<ServerConnection> AttachAsync()
         {
-            if (linkTask is not null)
+            if (linkTask is { } previous)
             {
-                await linkTask.ConfigureAwait(false);
                 linkTask = null;
+                await previous.ConfigureAwait(false);
             }
             var server = await AcquireForTransactionAsync(pool).ConfigureAwait(false);
             lock (link.Sync)
@@ -77,10 +78,10 @@ internal sealed partial class ClientSession
         // Answers the gateway gives itself (no server linked) wait until the last link is done writing.
         async ValueTask AnswerAsync(ReadOnlyMemory<byte> reply)
         {
-            if (linkTask is not null)
+            if (linkTask is { } previous)
             {
-                await linkTask.ConfigureAwait(false);
                 linkTask = null;
+                await previous.ConfigureAwait(false);
             }
             await client.Transport.SendAsync(reply).ConfigureAwait(false);
         }
@@ -99,17 +100,19 @@ internal sealed partial class ClientSession
         }
         finally
         {
-            if (linkTask is not null)
+            if (linkTask is { } running)
             {
+                linkTask = null;
+                var last = running.AsTask();
                 // The client is done. A query it sent before a half-close is still answered, within
                 // the reset timeout; then whatever the server is doing is stopped and judged.
                 var drained = link.WhenDrainedAsync();
                 if (!drained.IsCompleted)
                 {
-                    await Task.WhenAny(linkTask, drained, Task.Delay(ResetTimeout)).ConfigureAwait(false);
+                    await Task.WhenAny(last, drained, Task.Delay(ResetTimeout)).ConfigureAwait(false);
                 }
                 StopLinkedServer(link, serverStop);
-                await linkTask.ConfigureAwait(false);
+                await last.ConfigureAwait(false);
             }
         }
 
@@ -143,7 +146,8 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>One link: relay the server's answers until the transaction ends, then settle the server's fate.</summary>
-    private async Task RunLinkAsync(ServerConnection server, TransactionLink link, TransactionServerPump downstream, RelayStop clientStop)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask RunLinkAsync(ServerConnection server, TransactionLink link, TransactionServerPump downstream, RelayStop clientStop)
     {
         var end = await downstream.RunAsync(server).ConfigureAwait(false);
         if (client.Server == server)

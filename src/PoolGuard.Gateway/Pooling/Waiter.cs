@@ -54,8 +54,11 @@ internal sealed class Waiter : IValueTaskSource<ServerConnection>
     {
         var version = _core.Version;
         _ended = ended;
-        if (timeout > TimeSpan.Zero)
+        if (timeout > TimeSpan.Zero && Interlocked.CompareExchange(ref _timerArmed, 1, 0) == 0)
         {
+            // Armed once and left running across waits: a wait that ends early leaves the timer to
+            // fire later, find nothing (or a newer wait not yet due) and re-arm. Changing a timer
+            // twice per wait would take the runtime's timer lock twice per transaction.
             _timer ??= time.CreateTimer(static state => ((Waiter)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _timer.Change(timeout, Timeout.InfiniteTimeSpan);
         }
@@ -68,12 +71,24 @@ internal sealed class Waiter : IValueTaskSource<ServerConnection>
 
     private Action<Waiter, bool>? _ended;
 
-    private void OnTimer() => _ended?.Invoke(this, false);
+    private int _timerArmed;
+
+    private void OnTimer()
+    {
+        Volatile.Write(ref _timerArmed, 0);
+        _ended?.Invoke(this, false);
+    }
 
     private void OnCancel() => _ended?.Invoke(this, true);
 
     /// <summary>The timer fired early or for an older wait: wait out the rest.</summary>
-    public void Rearm(TimeSpan remaining) => _timer?.Change(remaining, Timeout.InfiniteTimeSpan);
+    public void Rearm(TimeSpan remaining)
+    {
+        if (Interlocked.CompareExchange(ref _timerArmed, 1, 0) == 0)
+        {
+            _timer?.Change(remaining, Timeout.InfiniteTimeSpan);
+        }
+    }
 
     /// <summary>Under the lock: this wait gets <paramref name="server"/>.</summary>
     public void Grant(ServerConnection server) => _granted = server;
@@ -96,7 +111,6 @@ internal sealed class Waiter : IValueTaskSource<ServerConnection>
 
     public ServerConnection GetResult(short token)
     {
-        _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _cancellation.Dispose();
         _cancellation = default;
         return _core.GetResult(token);

@@ -200,7 +200,10 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
     /// </summary>
     protected virtual ValueTask<Prelude> BeforeScanAsync(ReadOnlySequence<byte> buffer) => ValueTask.FromResult(Prelude.Scan);
 
-    protected async Task<PumpOutcome> PumpAsync()
+    // Pooled: transaction pooling runs a server pump per transaction, and a Task per run would be
+    // garbage on the hottest path.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    protected async ValueTask<PumpOutcome> PumpAsync()
     {
         while (true)
         {

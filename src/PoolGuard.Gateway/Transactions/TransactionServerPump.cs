@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
@@ -35,7 +36,8 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
     public string? SettingsError { get; private set; }
 
     /// <summary>Relays <paramref name="server"/>'s answers until the link ends or something breaks.</summary>
-    public async Task<ServerEnd> RunAsync(ServerConnection server)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ServerEnd> RunAsync(ServerConnection server)
     {
         _server = server;
         _hasHead = false;
