@@ -2,18 +2,22 @@
 # Memory of a pooler holding many idle client connections: VmRSS of the PoolGuard (and, when
 # installed, PgBouncer) process before and after the clients connect, and the delta per client.
 #
-# Two cases, each with a fresh pooler process in session mode:
+# Three cases, each with a fresh pooler process:
 #   queued  N clients that finished SSLRequest + startup + SCRAM and sit in the wait queue
 #           (pool size QUEUE_POOL, query_wait_timeout 1 h): the first QUEUE_POOL of them are
 #           linked to a server, the rest wait. Opened by bench/PoolGuard.IdleClients --mode login.
 #   linked  LINKED clients fully logged in, each linked to its own server (pool size LINKED),
 #           that ran `select 1` and went idle. Opened with Npgsql (--mode query). This case needs
 #           LINKED PostgreSQL backends, so it stays smaller than N on a small machine.
+#   txidle  TXIDLE Npgsql clients in transaction mode (pool size QUEUE_POOL) that ran `select 1`
+#           and went idle: logged in, holding no server — what an application's connection pool
+#           looks like between requests. (queued and linked run in session mode.)
 #
 # usage: bench/idle-rss.sh
 # Variables (defaults):
 #   N=1000             clients in the queued case
 #   LINKED=200         clients (and servers) in the linked case; capped at N; 0 = skip the case
+#   TXIDLE=0           clients in the txidle case; 0 = skip the case
 #   QUEUE_POOL=10      pool size in the queued case
 #   CONCURRENCY=16     connections opened at once
 #   SETTLE=3           seconds to wait after the last client connected before reading VmRSS
@@ -31,18 +35,20 @@ BENCH_TAG=idle-rss
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 while IFS= read -r _v; do case "$_v" in PG*) unset "$_v" ;; esac; done < <(compgen -e)
 
-N="${N:-1000}"; LINKED="${LINKED:-200}"; QUEUE_POOL="${QUEUE_POOL:-10}"
+N="${N:-1000}"; LINKED="${LINKED:-200}"; QUEUE_POOL="${QUEUE_POOL:-10}"; TXIDLE="${TXIDLE:-0}"
 CONCURRENCY="${CONCURRENCY:-16}"; SETTLE="${SETTLE:-3}"
 PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"; RESULTS_DIR="${RESULTS_DIR:-$BENCH_ROOT/bench/results}"
 for v in N QUEUE_POOL CONCURRENCY; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "$v must be a positive integer (got '${!v}')"
 done
 [[ "$LINKED" =~ ^[0-9]+$ ]] || bench_die "LINKED must be an integer"
+[[ "$TXIDLE" =~ ^[0-9]+$ ]] || bench_die "TXIDLE must be an integer"
 [ "$LINKED" -le "$N" ] || LINKED="$N"
 command -v ss >/dev/null || bench_die "ss (iproute2) is needed"
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-[ "$(ulimit -n)" -gt $((N + 100)) ] || bench_die "ulimit -n $(ulimit -n) is too low for $N clients"
+MOST=$(( N > TXIDLE ? N : TXIDLE ))
+[ "$(ulimit -n)" -gt $((MOST + 100)) ] || bench_die "ulimit -n $(ulimit -n) is too low for $MOST clients"
 BENCH_TMP="$(mktemp -d /tmp/poolguard-idle.XXXXXX)"
 chmod 0711 "$BENCH_TMP"
 trap bench_cleanup EXIT
@@ -60,18 +66,22 @@ IDLE_CLIENTS="$BENCH_TMP/idle-clients/PoolGuard.IdleClients"
 POOLERS=(poolguard)
 if [ "${SKIP_PGBOUNCER:-0}" != 1 ] && have_pgbouncer; then POOLERS+=(pgbouncer); PGB_NOTE="PgBouncer $("$PGBOUNCER" --version | head -n1 | awk '{print $2}')"
 else PGB_NOTE="PgBouncer: not run ($( [ "${SKIP_PGBOUNCER:-0}" = 1 ] && echo 'SKIP_PGBOUNCER=1' || echo 'not installed: apt-get install pgbouncer'))"; fi
-CASES=(queued); [ "$LINKED" -gt 0 ] && CASES+=(linked)
+CASES=(queued); [ "$LINKED" -gt 0 ] && CASES+=(linked); [ "$TXIDLE" -gt 0 ] && CASES+=(txidle)
 
 ROWS=()
 mb() { awk -v k="$1" 'BEGIN{printf "%.1f", k/1024}'; }
 measure() {  # measure <pooler> <case>
-  local pooler="$1" kind="$2" count pool mode port pid
-  if [ "$kind" = queued ]; then count="$N"; pool="$QUEUE_POOL"; mode=login; else count="$LINKED"; pool="$LINKED"; mode=query; fi
+  local pooler="$1" kind="$2" count pool mode port pid pool_mode=session
+  case "$kind" in
+    queued) count="$N"; pool="$QUEUE_POOL"; mode=login ;;
+    linked) count="$LINKED"; pool="$LINKED"; mode=query ;;
+    txidle) count="$TXIDLE"; pool="$QUEUE_POOL"; mode=query; pool_mode=transaction ;;
+  esac
   port="$(free_port 16732)"
   if [ "$pooler" = poolguard ]; then
-    start_poolguard "$port" session "$pool" $((count + 100)) 1h; pid="$POOLGUARD_PID"
+    start_poolguard "$port" "$pool_mode" "$pool" $((count + 100)) 1h; pid="$POOLGUARD_PID"
   else
-    start_pgbouncer "$port" session "$pool" $((count + 100)) 3600; pid="$PGBOUNCER_PID"
+    start_pgbouncer "$port" "$pool_mode" "$pool" $((count + 100)) 3600; pid="$PGBOUNCER_PID"
   fi
   # Warm up (one login and query, as the clients will do) so that "before" includes the code paths.
   psql_at "$port" 'select 1' >/dev/null
@@ -118,9 +128,9 @@ report() {
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(uname -sr), $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "- PostgreSQL $(psql_at "$PG_PORT" 'show server_version'); $PGB_NOTE; PoolGuard $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '(uncommitted tree)') (dotnet publish -c Release, default GC settings of src/PoolGuard)"
-  echo "- session mode, SCRAM-SHA-256, 127.0.0.1; queued: clients logged in (SSLRequest 'N', startup, SCRAM) waiting for one of $QUEUE_POOL servers; linked: Npgsql clients (Pooling=false) each with its own server, idle after \`select 1\`"
+  echo "- SCRAM-SHA-256, 127.0.0.1; queued (session mode): clients logged in (SSLRequest 'N', startup, SCRAM) waiting for one of $QUEUE_POOL servers; linked (session mode): Npgsql clients (Pooling=false) each with its own server, idle after \`select 1\`; txidle (transaction mode, pool $QUEUE_POOL): Npgsql clients idle after \`select 1\`, holding no server"
   echo "- RSS = VmRSS of the pooler process: before = after start and one warm-up query; with = $SETTLE s after the last client connected; peak = VmHWM; after = 2 s after the clients closed"
-  echo "- reproduce: \`N=$N LINKED=$LINKED QUEUE_POOL=$QUEUE_POOL bench/idle-rss.sh\`"
+  echo "- reproduce: \`N=$N LINKED=$LINKED TXIDLE=$TXIDLE QUEUE_POOL=$QUEUE_POOL bench/idle-rss.sh\`"
   echo
   echo "| pooler | case | clients held | failed | pool size | client sockets (ss) | server backends | RSS before MB | RSS with clients MB | peak MB | per client kB | RSS after close MB | serves after |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
