@@ -32,6 +32,9 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
     /// <summary>Statement pooling refused a transaction block: the server must be rolled back before reuse.</summary>
     public bool NeedsRollback { get; private set; }
 
+    /// <summary>The link ended at a ReadyForQuery that gave the server up (or refused a transaction block).</summary>
+    private bool _released;
+
     /// <summary>The settings query failed on this server; it is not worth keeping.</summary>
     public string? SettingsError { get; private set; }
 
@@ -43,6 +46,7 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
         _hasHead = false;
         _sawSet = false;
         NeedsRollback = false;
+        _released = false;
         SettingsError = null;
         Source = server.Transport!.Reader;
         var outcome = await PumpAsync().ConfigureAwait(false);
@@ -53,7 +57,7 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
         return outcome switch
         {
             PumpOutcome.Stopped => ServerEnd.Stopped,
-            PumpOutcome.Ended => LastType == BackendMessage.ReadyForQuery || NeedsRollback ? ServerEnd.Released : ServerEnd.ProtocolViolation,
+            PumpOutcome.Ended => _released ? ServerEnd.Released : ServerEnd.ProtocolViolation,
             PumpOutcome.WriteFailed => ServerEnd.ClientWriteFailed,
             _ => ServerEnd.Disconnected,
         };
@@ -287,6 +291,7 @@ internal sealed class TransactionServerPump(PgTransport client, TransactionLink 
             }
             link.Timeouts?.OnReadyForQuery(refuse ? TransactionStatus.Idle : status, link.Pending.Count > 0);
         }
+        _released = release || refuse;
 
         if (action == ResponseAction.Swallow)
         {
