@@ -45,7 +45,7 @@ internal sealed partial class ClientSession
                 // End of stream right after a query: a half-close looks the same as a close. PostgreSQL
                 // answers what it read before the end, so the server may finish (within the reset
                 // timeout) before it is stopped; a client that is really gone fails the write first.
-                await Task.WhenAny(downTask, downstream.WhenDrainedAsync(), Task.Delay(ResetTimeout)).ConfigureAwait(false);
+                await WhenAnyWithinResetTimeoutAsync(downTask, downstream.WhenDrainedAsync()).ConfigureAwait(false);
             }
             serverStop.Request(serverReader);
         }

@@ -173,6 +173,18 @@ internal sealed partial class ClientSession
         gateway.Pools.Release(server);
     }
 
+    /// <summary>
+    /// Waits for the first of two tasks, at most the reset timeout; the timer is cancelled as soon as
+    /// either finishes, so a session that ends at once leaves no 15-second timer behind.
+    /// </summary>
+    private async Task WhenAnyWithinResetTimeoutAsync(Task first, Task second)
+    {
+        using var timeout = new CancellationTokenSource();
+        var delay = Task.Delay(ResetTimeout, timeout.Token);
+        await Task.WhenAny(first, second, delay).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+    }
+
     /// <summary>DISCARD ALL is instant on a healthy server; one that takes longer is not worth keeping.</summary>
     private TimeSpan ResetTimeout =>
         gateway.Config.ServerConnectTimeout > TimeSpan.Zero ? gateway.Config.ServerConnectTimeout : TimeSpan.FromSeconds(15);

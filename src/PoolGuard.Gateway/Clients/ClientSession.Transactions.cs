@@ -109,7 +109,7 @@ internal sealed partial class ClientSession
                 var drained = link.WhenDrainedAsync();
                 if (!drained.IsCompleted)
                 {
-                    await Task.WhenAny(last, drained, Task.Delay(ResetTimeout)).ConfigureAwait(false);
+                    await WhenAnyWithinResetTimeoutAsync(last, drained).ConfigureAwait(false);
                 }
                 StopLinkedServer(link, serverStop);
                 await last.ConfigureAwait(false);
