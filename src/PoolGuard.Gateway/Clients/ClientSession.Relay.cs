@@ -58,7 +58,7 @@ internal sealed partial class ClientSession
 
         if (serverEnd is ServerEnd.Disconnected or ServerEnd.ProtocolViolation)
         {
-            gateway.Logger.ServerLost(server.Pool.Key.ToString(), client.ToString());
+            gateway.Logger.ServerLost(server.Pool.Name, client.ToString());
             Discard(server);
             // The server's own FATAL (e.g. terminated by administrator) already reached the client;
             // otherwise say what happened rather than leave the client with a bare disconnect.

@@ -112,7 +112,7 @@ internal sealed partial class ClientSession
             Discard(server);
             var kind = ex.FromServer ? GatewayEventKind.ServerLoginFailed : GatewayEventKind.ServerConnectFailed;
             gateway.Pools.PublishServerFailure(server.Pool, kind, $"{ex.Error.Code} {ex.Error.Message}");
-            gateway.Logger.ServerLoginFailed(server.Pool.Key.ToString(), ex.Error.Code, ex.Error.Message);
+            gateway.Logger.ServerLoginFailed(server.Pool.Name, ex.Error.Code, ex.Error.Message);
             throw;
         }
         catch

@@ -167,7 +167,7 @@ internal sealed partial class ClientSession
         switch (end)
         {
             case ServerEnd.Released when downstream.SettingsError is { } error:
-                gateway.Logger.ServerLost(server.Pool.Key.ToString(), $"{client} ({error})");
+                gateway.Logger.ServerLost(server.Pool.Name, $"{client} ({error})");
                 gateway.Pools.Close(server);
                 break;
             case ServerEnd.Released:
@@ -193,7 +193,7 @@ internal sealed partial class ClientSession
                 }
                 break;
             case ServerEnd.Disconnected or ServerEnd.ProtocolViolation:
-                gateway.Logger.ServerLost(server.Pool.Key.ToString(), client.ToString());
+                gateway.Logger.ServerLost(server.Pool.Name, client.ToString());
                 gateway.Pools.Close(server);
                 if (downstream.AtMessageBoundary && downstream.LastType != BackendMessage.ErrorResponse)
                 {

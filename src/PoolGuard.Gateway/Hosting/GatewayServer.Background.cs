@@ -74,7 +74,7 @@ public sealed partial class GatewayServer
         catch (Exception ex)
         {
             _gateway.Pools.Close(server);
-            _gateway.Logger.MinPoolConnectFailed(server.Pool.Key.ToString(), ex.Message);
+            _gateway.Logger.MinPoolConnectFailed(server.Pool.Name, ex.Message);
         }
     }
 }

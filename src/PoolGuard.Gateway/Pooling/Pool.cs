@@ -15,12 +15,16 @@ internal sealed class Pool
     public Pool(PoolKey key, DatabaseEntry database, UserEntry? user, PoolGuardConfig config)
     {
         Key = key;
+        Name = key.ToString();
         Database = database;
         User = user;
         Configure(config);
     }
 
     public PoolKey Key { get; }
+
+    /// <summary>"database/user", made once: events and logs name the pool on busy paths.</summary>
+    public string Name { get; }
     public DatabaseEntry Database { get; private set; }
     public UserEntry? User { get; private set; }
     public int PoolSize { get; private set; }

@@ -208,5 +208,5 @@ internal sealed partial class PoolSet
     private static void Decrement(Dictionary<string, int> counts, string key) =>
         counts[key] = counts.GetValueOrDefault(key) - 1;
 
-    internal void PublishServerFailure(Pool pool, GatewayEventKind kind, string detail) => _events.Publish(kind, pool.Key.ToString(), detail);
+    internal void PublishServerFailure(Pool pool, GatewayEventKind kind, string detail) => _events.Publish(kind, pool.Name, detail);
 }

@@ -98,7 +98,7 @@ internal sealed partial class PoolSet
             var limit = _config.MaxWaitingClients;
             if (limit > 0 && pool.Waiters.Count >= limit)
             {
-                _events.Publish(GatewayEventKind.ClientRefused, pool.Key.ToString(), $"wait queue full ({limit} waiting)");
+                _events.Publish(GatewayEventKind.ClientRefused, pool.Name, $"wait queue full ({limit} waiting)");
                 throw new PoolRefusedException(PgError.Fatal(SqlState.TooManyConnections,
                     $"too many clients waiting for pool {pool.Key}: max_waiting_clients ({limit}) reached",
                     $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"));
@@ -110,7 +110,7 @@ internal sealed partial class PoolSet
             MoveClient(pool, client, ClientState.Waiting);
             if (pool.Waiters.Count == 1)
             {
-                _events.Publish(GatewayEventKind.PoolSaturated, pool.Key.ToString(), $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
+                _events.Publish(GatewayEventKind.PoolSaturated, pool.Name, $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
             }
         }
         return waiter.Await(_time, _config.QueryWaitTimeout, _waitEnded, cancellationToken);
@@ -144,7 +144,7 @@ internal sealed partial class PoolSet
             }
             else
             {
-                _events.Publish(GatewayEventKind.WaitTimeout, pool.Key.ToString(), $"client waited {timeout.TotalSeconds:0.###} s");
+                _events.Publish(GatewayEventKind.WaitTimeout, pool.Name, $"client waited {timeout.TotalSeconds:0.###} s");
                 waiter.Fail(new PoolRefusedException(PgError.Fatal(SqlState.ProtocolViolation,
                     $"query_wait_timeout: no server connection became free in pool {pool.Key} within {timeout.TotalSeconds:0.###} s",
                     $"all {pool.OpenServers} of {pool.PoolSize} servers are busy; raise pool_size or query_wait_timeout, or look for slow queries holding servers")));
@@ -199,7 +199,7 @@ internal sealed partial class PoolSet
     {
         if (pool.Waiters.Count == 0)
         {
-            _events.Publish(GatewayEventKind.PoolRecovered, pool.Key.ToString(), "no clients waiting");
+            _events.Publish(GatewayEventKind.PoolRecovered, pool.Name, "no clients waiting");
         }
     }
 }
