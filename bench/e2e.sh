@@ -15,6 +15,9 @@
 #                        default CLIENTS in session mode (each client holds a server), 20 otherwise
 #   PG_MAX_CONNECTIONS=  default CLIENTS + 2 * POOL_SIZE + 20, at least 250 (both poolers keep
 #                        their servers open between runs, next to the direct run's backends)
+#   WARMUP=5             seconds of unmeasured pgbench load before each measured run (same
+#                        target, mode and clients): PoolGuard's JIT reaches its optimised code
+#                        and every pooler its full pool before the clock starts; 0 = off
 #   P99=1                log every transaction (pgbench -l) to compute the p99 latency; 0 = off
 #   PG_DIR=/tmp/poolguard-bench-pg   sandbox cluster dir (scripts/pg-sandbox.sh); reused when it
 #                        runs with the same settings; stopped at the end only if this run started it
@@ -44,8 +47,9 @@ MODES="${MODES:-simple extended}"; SCALE="${SCALE:-10}"; POOL_MODE="${POOL_MODE:
 if [ "$POOL_MODE" = session ]; then POOL_SIZE="${POOL_SIZE:-$CLIENTS}"; else POOL_SIZE="${POOL_SIZE:-20}"; fi
 PG_MAX_CONNECTIONS="${PG_MAX_CONNECTIONS:-$((CLIENTS + 2 * POOL_SIZE + 20))}"
 [ "$PG_MAX_CONNECTIONS" -ge 250 ] || PG_MAX_CONNECTIONS=250
-P99="${P99:-1}"; PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"
+P99="${P99:-1}"; WARMUP="${WARMUP:-5}"; PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_ROOT/bench/results}"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || bench_die "WARMUP must be a whole number of seconds (got '$WARMUP')"
 for v in CLIENTS DURATION JOBS SCALE POOL_SIZE PG_MAX_CONNECTIONS; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "$v must be a positive integer (got '${!v}')"
 done
@@ -103,6 +107,11 @@ run_pgbench() {  # run_pgbench <target> <mode>
   local args=(-h "$BENCH_HOST" -p "${PORT[$t]}" -U "$DB_USER" -n -S -M "$mode" -c "$CLIENTS" -j "$JOBS" -T "$DURATION")
   [ "$P99" = 1 ] && { mkdir -p "$out.log.d"; args+=(-l --log-prefix="$out.log.d/tx"); }
   local pid="${PID[$t]:-}" c0=0 c1=0 b0 t0 b1 t1 w0 w1
+  if [ "$WARMUP" -gt 0 ]; then
+    PGPASSWORD="$DB_PASSWORD" timeout -k 5 $((WARMUP + 60 + CLIENTS / 10)) "$PGBIN/pgbench" \
+      -h "$BENCH_HOST" -p "${PORT[$t]}" -U "$DB_USER" -n -S -M "$mode" -c "$CLIENTS" -j "$JOBS" -T "$WARMUP" \
+      "$DB_NAME" >/dev/null 2>&1 || true
+  fi
   [ -n "$pid" ] && c0="$(cpu_ticks "$pid")"
   read -r b0 t0 < <(box_jiffies); w0="$(date +%s.%N)"
   PGPASSWORD="$DB_PASSWORD" timeout -k 5 $((DURATION + 60 + CLIENTS / 10)) \
@@ -140,8 +149,8 @@ report() {
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(uname -sr), $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "- PostgreSQL $(psql_at "$PG_PORT" 'show server_version') (max_connections $(psql_at "$PG_PORT" 'show max_connections'), scripts/pg-sandbox.sh: fsync off), pgbench $("$PGBIN/pgbench" --version | awk '{print $3}') scale $SCALE; $PGB_NOTE; PoolGuard $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '(uncommitted tree)')"
   echo "- both poolers: $POOL_MODE mode, pool size $POOL_SIZE, max_client_conn $MAX_CLIENT_CONN, SCRAM-SHA-256 with the plaintext password in their config, 127.0.0.1"
-  echo "- command: \`pgbench -n -S -M MODE -c $CLIENTS -j $JOBS -T $DURATION$( [ "$P99" = 1 ] && echo ' -l')\`; p99 from the per-transaction log; CPU % = the pooler's utime+stime over the run, in % of one core; box % = all CPUs busy"
-  echo "- reproduce: \`CLIENTS=$CLIENTS DURATION=$DURATION JOBS=$JOBS MODES=\"$MODES\" SCALE=$SCALE POOL_MODE=$POOL_MODE POOL_SIZE=$POOL_SIZE bench/e2e.sh\`"
+  echo "- command: \`pgbench -n -S -M MODE -c $CLIENTS -j $JOBS -T $DURATION$( [ "$P99" = 1 ] && echo ' -l')\`; each measured run preceded by $WARMUP s of the same load, unmeasured; p99 from the per-transaction log; CPU % = the pooler's utime+stime over the run, in % of one core; box % = all CPUs busy"
+  echo "- reproduce: \`CLIENTS=$CLIENTS DURATION=$DURATION JOBS=$JOBS MODES=\"$MODES\" SCALE=$SCALE POOL_MODE=$POOL_MODE POOL_SIZE=$POOL_SIZE WARMUP=$WARMUP bench/e2e.sh\`"
   echo
   echo "| target | mode | TPS | avg latency ms | p99 latency ms | failed tx | aborted clients | pgbench rc | pooler CPU % | box CPU % |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
