@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Clients;
+
+/// <summary>
+/// What a transaction-pooled session needs around its relay: the settings it will see, the
+/// welcome it gets without holding a server, and a server for each transaction.
+/// </summary>
+internal sealed partial class ClientSession
+{
+    /// <summary>A server idle longer than this is checked for a silent death before it is handed out.</summary>
+    private static readonly TimeSpan IdleCheckAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>A server for the client's next transaction, from the pool's queue like any other.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<ServerConnection> AcquireForTransactionAsync(Pool pool)
+    {
+        while (true)
+        {
+            var server = await gateway.Pools.AcquireAsync(pool, client.Slot, client.ShutdownToken).ConfigureAwait(false);
+            _held = server;
+            if (server.Transport is null)
+            {
+                await ConnectAsync(server).ConfigureAwait(false);
+            }
+            else if (gateway.Time.GetElapsedTime(server.LastUsedAt) > IdleCheckAfter && server.Transport.HasUnexpectedInput())
+            {
+                // Idle long enough to have died unseen (terminated, restarted): drop it, ask again.
+                // Busier servers skip the check: two syscalls per transaction are not free.
+                Discard(server);
+                continue;
+            }
+            _held = null;
+            return server;
+        }
+    }
+
+    /// <summary>
+    /// The settings the client will see on every server, as the server spells them. Values the
+    /// pool has not met before are tried once on a real server, so a bad one fails the login as it
+    /// would on PostgreSQL, and the server's spelling is learnt for the welcome.
+    /// </summary>
+    private async Task<ParameterSet> SettleParametersAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var known = pool.Parameters;
+        if (known.DefaultSet is null || parameters.Any(p => !known.TryNormalise(p.Key, p.Value, out _)))
+        {
+            var server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
+            foreach (var (name, value) in parameters)
+            {
+                known.LearnNormalised(name, value, server.Parameters.TryGetValue(name, out var spelled) ? spelled : value);
+            }
+            server.SyncedTo = null;
+            _held = null;
+            client.Server = null;
+            gateway.Pools.Release(server);
+        }
+
+        var defaults = known.DefaultSet!;
+        var reported = new Dictionary<string, string>(defaults.Reported, StringComparer.OrdinalIgnoreCase);
+        var unreported = new Dictionary<string, string?>(defaults.Unreported, StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in parameters)
+        {
+            var canonical = StartupParameters.Applied.TryGetValue(name, out var actual) ? actual : name;
+            if (reported.ContainsKey(canonical))
+            {
+                reported[canonical] = known.TryNormalise(name, value, out var spelled) ? spelled : value;
+            }
+            else
+            {
+                unreported[canonical] = value;
+            }
+        }
+        return known.Intern(new ParameterSet(reported, unreported));
+    }
+
+    /// <summary>The welcome a server would give, with the client's own settings, without holding a server.</summary>
+    private async Task SendPooledWelcomeAsync(Pool pool, ParameterSet desired)
+    {
+        var defaults = pool.Parameters.Defaults!;
+        await MessageIO.SendAsync(client.Transport, w =>
+        {
+            MessageWriter.WriteAuthenticationRequest(w, AuthenticationCode.Ok);
+            foreach (var (name, value) in defaults)
+            {
+                MessageWriter.WriteParameterStatus(w, name, desired.Reported.TryGetValue(name, out var own) ? own : value);
+            }
+            MessageWriter.WriteBackendKeyData(w, client.ProcessId, client.SecretKey);
+            MessageWriter.WriteReadyForQuery(w, TransactionStatus.Idle);
+        }).ConfigureAwait(false);
+    }
+}

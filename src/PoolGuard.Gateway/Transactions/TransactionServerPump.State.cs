@@ -1,0 +1,115 @@
+using System.Buffers;
+using PoolGuard.Gateway.Timeouts;
+using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Messages;
+
+namespace PoolGuard.Gateway.Transactions;
+
+/// <summary>The server messages that change what the gateway tracks: settings, command tags, errors.</summary>
+internal sealed partial class TransactionServerPump
+{
+    private HeaderDecision OnParameterStatus(in ReadOnlySequence<byte> message, MessageHeader header, bool swallowing)
+    {
+        if (header.TotalSize <= MaxInspectedLength)
+        {
+            if (message.Length < header.TotalSize)
+            {
+                return HeaderDecision.WaitForMore;
+            }
+            var (name, value) = _server!.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
+            if (!swallowing && name is not null)
+            {
+                // The client changed a setting: its next server must get it too.
+                _server.SyncedTo = null;
+                lock (link.Sync)
+                {
+                    link.NoteParameterChanged(name, value!);
+                }
+            }
+        }
+        return Pass(header, swallowing);
+    }
+
+    /// <summary>Tags of commands that change what the gateway tracks about the server's session.</summary>
+    private void NoteCommand(ReadOnlySequence<byte> tag)
+    {
+        Span<byte> text = stackalloc byte[15];
+        tag.CopyTo(text);
+        text = text[..(int)tag.Length];
+        if (text.SequenceEqual("SET\0"u8) || text.SequenceEqual("RESET\0"u8))
+        {
+            _sawSet = true;
+            _server!.SyncedTo = null;
+        }
+        else if (text.SequenceEqual("DISCARD ALL\0"u8) || text.SequenceEqual("DEALLOCATE ALL\0"u8))
+        {
+            _server!.SyncedTo = null;
+            _server.Statements?.Clear();
+            lock (link.Sync)
+            {
+                link.Statements?.Clear();
+            }
+        }
+    }
+
+    private HeaderDecision OnError(MessageHeader header)
+    {
+        if (!_hasHead)
+        {
+            return Pass(header, drop: false);
+        }
+        var failed = _head;
+        lock (link.Sync)
+        {
+            if (failed.Kind is FrontendMessage.Parse or FrontendMessage.Bind or FrontendMessage.Close
+                or FrontendMessage.Describe or FrontendMessage.Execute)
+            {
+                // The server now ignores everything up to the next Sync: those requests get no answer.
+                Forget(link.Pending.Dequeue());
+                while (link.Pending.TryPeek(out var next) && next.Kind != FrontendMessage.Sync)
+                {
+                    Forget(link.Pending.Dequeue());
+                }
+                if (link.Pending.Count == 0)
+                {
+                    link.SkipUntilSync = true;
+                    link.NoteDrained();
+                }
+                _hasHead = false;
+            }
+        }
+        if (failed.Action == ResponseAction.Swallow && failed.Kind == FrontendMessage.Query)
+        {
+            // The gateway's settings query failed: nothing the client asked for, but the server's
+            // settings are now unknown and it will not be kept.
+            SettingsError = "setting the client's session parameters failed";
+            _server!.SyncedTo = null;
+            return Pass(header, drop: true);
+        }
+        if (failed.Action == ResponseAction.ReportDuplicate)
+        {
+            ErrorResponseWriter.WriteError(Emit(), PgError.Error(SqlState.DuplicatePreparedStatement, $"prepared statement \"{failed.Statement}\" already exists"));
+            Drop(header.TotalSize);
+            LastType = BackendMessage.ErrorResponse;
+            return HeaderDecision.Forward;
+        }
+        if (link.Timeouts?.TakeQueryCancelled() == true)
+        {
+            ErrorResponseWriter.WriteError(Emit(), QueryTimeoutError.For(link.Timeouts.Duration(TimeoutKind.Query)));
+            Drop(header.TotalSize);
+            LastType = BackendMessage.ErrorResponse;
+            return HeaderDecision.Forward;
+        }
+        // Even for a Parse the gateway made up, the client must hear why its Bind got nowhere.
+        return Pass(header, drop: false);
+    }
+
+    /// <summary>A request the server will never answer: a statement it was to prepare does not exist there.</summary>
+    private void Forget(PendingRequest request)
+    {
+        if (request.Kind == FrontendMessage.Parse && request.Statement is { } name)
+        {
+            _server!.Statements?.Remove(name);
+        }
+    }
+}
