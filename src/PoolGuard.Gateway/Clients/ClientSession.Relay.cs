@@ -1,7 +1,6 @@
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
-using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
 
@@ -14,18 +13,7 @@ internal sealed partial class ClientSession
     {
         var clientStop = new RelayStop();
         var serverStop = new RelayStop();
-        var timedOut = TimeoutKind.None;
-        using var timeouts = SessionTimeouts.Create(gateway.Config, gateway.Time, kind =>
-        {
-            if (kind == TimeoutKind.Query)
-            {
-                _ = gateway.Cancels.CancelServerAsync(server, CancellationToken.None);
-                return;
-            }
-            timedOut = kind;
-            clientStop.Request(client.Transport.Reader);
-        });
-        timeouts?.OnReadyForQuery(server.TransactionStatus, requestsPending: false);
+        using var timeouts = StartTimeouts(clientStop, server.TransactionStatus);
         var upstream = new ClientToServerPump(client.Transport, server, clientStop, timeouts);
         var downstream = new ServerToClientPump(client.Transport, server, serverStop, timeouts);
         var serverReader = server.Transport!.Reader;
@@ -80,15 +68,11 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (clientEnd == ClientEnd.Stopped && timedOut != TimeoutKind.None)
+        if (StoppedByTimeout(clientEnd) && downstream.AtMessageBoundary)
         {
             // Idle too long: the session ends; an open transaction dies with the server connection
             // (a session-mode server is reset or closed below, never handed on mid-transaction).
-            gateway.Logger.ClientTimedOut(client.ToString(), timedOut.ToString());
-            if (downstream.AtMessageBoundary)
-            {
-                await TrySendErrorAsync(QueryTimeoutError.Idle(timedOut, timeouts!.Duration(timedOut))).ConfigureAwait(false);
-            }
+            await SendTimedOutAsync(timeouts!).ConfigureAwait(false);
         }
 
         if (clientEnd == ClientEnd.ProtocolViolation)
@@ -102,7 +86,7 @@ internal sealed partial class ClientSession
 
         var clean = serverEnd == ServerEnd.Stopped && downstream.AtMessageBoundary
             && (clientEnd is ClientEnd.Terminated or ClientEnd.Disconnected or ClientEnd.ProtocolViolation
-                || (clientEnd == ClientEnd.Stopped && timedOut != TimeoutKind.None));
+                || StoppedByTimeout(clientEnd));
         if (clean)
         {
             await GiveBackAsync(server).ConfigureAwait(false);

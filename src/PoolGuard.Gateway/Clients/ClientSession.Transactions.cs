@@ -4,7 +4,6 @@ using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Servers;
-using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transactions;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
@@ -26,21 +25,7 @@ internal sealed partial class ClientSession
         await SendPooledWelcomeAsync(pool, desired).ConfigureAwait(false);
 
         var clientStop = new RelayStop();
-        var timedOut = TimeoutKind.None;
-        using var timeouts = SessionTimeouts.Create(gateway.Config, gateway.Time, kind =>
-        {
-            if (kind == TimeoutKind.Query)
-            {
-                if (client.Server is { } running)
-                {
-                    _ = gateway.Cancels.CancelServerAsync(running, CancellationToken.None);
-                }
-                return;
-            }
-            timedOut = kind;
-            clientStop.Request(client.Transport.Reader);
-        });
-        timeouts?.OnReadyForQuery(TransactionStatus.Idle, requestsPending: false);
+        using var timeouts = StartTimeouts(clientStop, TransactionStatus.Idle);
         var link = new TransactionLink(pool, desired, pool.Mode == PoolMode.Statement, gateway.Config.MaxPreparedStatements)
         {
             Timeouts = timeouts,
@@ -117,10 +102,9 @@ internal sealed partial class ClientSession
         {
             await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
         }
-        else if (clientEnd == ClientEnd.Stopped && timedOut != TimeoutKind.None)
+        else if (StoppedByTimeout(clientEnd))
         {
-            gateway.Logger.ClientTimedOut(client.ToString(), timedOut.ToString());
-            await TrySendErrorAsync(QueryTimeoutError.Idle(timedOut, timeouts!.Duration(timedOut))).ConfigureAwait(false);
+            await SendTimedOutAsync(timeouts!).ConfigureAwait(false);
         }
         else if (clientEnd == ClientEnd.ProtocolViolation)
         {
