@@ -1,6 +1,6 @@
 namespace PoolGuard.Gateway.Pooling;
 
-/// <summary>A client's place in a pool's counts. <see cref="State"/> changes only under the pool set's lock.</summary>
+/// <summary>A client's place in a pool's counts. <see cref="State"/> changes only under its pool's lock.</summary>
 internal sealed class ClientSlot
 {
     public ClientState State { get; set; } = ClientState.Login;

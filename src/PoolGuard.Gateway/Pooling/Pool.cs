@@ -3,9 +3,9 @@ using PoolGuard.Config.Model;
 namespace PoolGuard.Gateway.Pooling;
 
 /// <summary>
-/// The servers and waiting clients of one (database, user). All mutable state here is guarded
-/// by the owning <see cref="PoolSet"/>'s lock; a pool has no lock of its own so that the caps
-/// shared between pools (per database, per user, global) are checked and taken atomically.
+/// The servers and waiting clients of one (database, user). Its lists, counts and the states of
+/// its connections are guarded by <see cref="Lock"/>; the caps shared between pools (per
+/// database, per user, global) by the <see cref="PoolSet"/>'s lock, always taken before this one.
 /// </summary>
 internal sealed class Pool
 {
@@ -22,6 +22,12 @@ internal sealed class Pool
     }
 
     public PoolKey Key { get; }
+
+    /// <summary>
+    /// Guards this pool alone, so checkouts and releases of different pools never contend. Taken
+    /// on its own by the fast paths, or inside the pool set's lock; never two at once outside it.
+    /// </summary>
+    public Lock Lock { get; } = new();
 
     /// <summary>"database/user", made once: events and logs name the pool on busy paths.</summary>
     public string Name { get; }

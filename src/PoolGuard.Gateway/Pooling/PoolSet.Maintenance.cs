@@ -18,6 +18,7 @@ internal sealed partial class PoolSet
             var idleTimeout = _config.ServerIdleTimeout;
             foreach (var pool in _pools.Values)
             {
+                using var _ = pool.Lock.EnterScope();
                 for (var node = pool.Idle.Last; node is not null;)
                 {
                     var previous = node.Previous;
@@ -60,6 +61,7 @@ internal sealed partial class PoolSet
         {
             foreach (var pool in _pools.Values)
             {
+                using var _ = pool.Lock.EnterScope();
                 while (pool.Idle.First is { } node)
                 {
                     Forget(node.Value);

@@ -8,42 +8,82 @@ internal sealed partial class PoolSet
     /// <summary>
     /// Returns a server to its pool after its client is done and it has been reset. A waiting client
     /// gets it at once; otherwise it goes idle, unless the pool has shrunk or the server is too old.
+    /// The common cases — the pool's next waiter takes it, or nobody waits anywhere and it goes
+    /// idle — take only the pool's lock.
     /// </summary>
     public void Release(ServerConnection server)
     {
+        var pool = server.Pool;
+        var done = false;
+        lock (pool.Lock)
+        {
+            server.LastUsedAt = _time.GetTimestamp();
+            if (!MustClose(pool, server))
+            {
+                if (pool.Waiters.First is not null)
+                {
+                    Transition(server, ServerState.Active);
+                    GrantFirst(pool, server);
+                    done = true;
+                }
+                else if (Volatile.Read(ref _waitingClients) == 0)
+                {
+                    Transition(server, ServerState.Idle);
+                    pool.Idle.AddFirst(server.IdleNode);
+                    done = true;
+                }
+            }
+        }
+        if (!done)
+        {
+            ReleaseAcrossPools(server);
+        }
+        DeliverGrants();
+    }
+
+    /// <summary>The release that touches shared caps: closing the server, or idling it where another pool's waiter may need it.</summary>
+    private void ReleaseAcrossPools(ServerConnection server)
+    {
+        var pool = server.Pool;
         var close = false;
         lock (_lock)
         {
-            var pool = server.Pool;
-            server.LastUsedAt = _time.GetTimestamp();
-            if (pool.OpenServers > pool.PoolSize || IsPastLifetime(server, server.LastUsedAt))
+            lock (pool.Lock)
             {
-                close = true;
+                if (MustClose(pool, server))
+                {
+                    close = true;
+                }
+                else if (pool.Waiters.First is not null)
+                {
+                    Transition(server, ServerState.Active);
+                    GrantFirst(pool, server);
+                }
+                else
+                {
+                    Transition(server, ServerState.Idle);
+                    pool.Idle.AddFirst(server.IdleNode);
+                }
             }
-            else if (pool.Waiters.First is not null)
+            if (!close)
             {
-                Transition(server, ServerState.Active);
-                GrantFirst(pool, server);
-            }
-            else
-            {
-                Transition(server, ServerState.Idle);
-                pool.Idle.AddFirst(server.IdleNode);
                 // A free server here may be what a pool blocked on a shared cap needs.
                 Dispatch();
             }
         }
-        DeliverGrants();
         if (close)
         {
             Close(server);
         }
     }
 
+    private bool MustClose(Pool pool, ServerConnection server) =>
+        pool.OpenServers > pool.PoolSize || IsPastLifetime(server, server.LastUsedAt);
+
     /// <summary>Marks a server in the Used state (its client left; reset under way).</summary>
     public void MarkUsed(ServerConnection server)
     {
-        lock (_lock)
+        lock (server.Pool.Lock)
         {
             Transition(server, ServerState.Used);
         }
@@ -54,25 +94,38 @@ internal sealed partial class PoolSet
     {
         lock (_lock)
         {
-            if (server.State == ServerState.Closed)
+            lock (server.Pool.Lock)
             {
-                return;
+                if (server.State == ServerState.Closed)
+                {
+                    return;
+                }
+                Forget(server);
             }
-            Forget(server);
             Dispatch();
         }
         DeliverGrants();
         ServerCloser.CloseGracefully(server);
     }
 
-    /// <summary>Idle server or reserved new one, without waiting; null when the pool is at a cap.</summary>
+    /// <summary>Under the pool's lock: the most recently used idle server, now Active; null when none.</summary>
+    private static ServerConnection? TakeIdle(Pool pool)
+    {
+        if (pool.Idle.First is not { } idle)
+        {
+            return null;
+        }
+        pool.Idle.RemoveFirst();
+        Transition(idle.Value, ServerState.Active);
+        return idle.Value;
+    }
+
+    /// <summary>Under both locks: idle server or reserved new one, without waiting; null when the pool is at a cap.</summary>
     private ServerConnection? TakeOrReserve(Pool pool)
     {
-        if (pool.Idle.First is { } idle)
+        if (TakeIdle(pool) is { } idle)
         {
-            pool.Idle.RemoveFirst();
-            Transition(idle.Value, ServerState.Active);
-            return idle.Value;
+            return idle;
         }
         if (!CanOpen(pool) && !TryEvictForSharedCap(pool))
         {
@@ -81,7 +134,7 @@ internal sealed partial class PoolSet
         return Reserve(pool);
     }
 
-    /// <summary>A new server counted against every cap before its socket exists, so caps hold during connect storms.</summary>
+    /// <summary>Under both locks: a new server counted against every cap before its socket exists, so caps hold during connect storms.</summary>
     private ServerConnection Reserve(Pool pool)
     {
         var server = new ServerConnection(pool, _time.GetTimestamp());
@@ -95,7 +148,7 @@ internal sealed partial class PoolSet
     /// <summary>Moves a server that finished logging in to Active for the client that reserved it.</summary>
     public void MarkLoggedIn(ServerConnection server)
     {
-        lock (_lock)
+        lock (server.Pool.Lock)
         {
             if (server.State == ServerState.Login)
             {
@@ -125,24 +178,30 @@ internal sealed partial class PoolSet
         ServerConnection? victim = null;
         foreach (var other in _pools.Values)
         {
-            if (other == pool || other.Idle.Last is not { } oldest)
+            if (other == pool || !SharesBlockingCaps(pool, other))
             {
                 continue;
             }
-            if (!SharesBlockingCaps(pool, other))
+            lock (other.Lock)
             {
-                continue;
-            }
-            if (victim is null || oldest.Value.LastUsedAt < victim.LastUsedAt)
-            {
-                victim = oldest.Value;
+                if (other.Idle.Last is { } oldest && (victim is null || oldest.Value.LastUsedAt < victim.LastUsedAt))
+                {
+                    victim = oldest.Value;
+                }
             }
         }
         if (victim is null)
         {
             return false;
         }
-        Forget(victim);
+        lock (victim.Pool.Lock)
+        {
+            if (victim.IdleNode.List is null)
+            {
+                return false; // taken by its own pool meanwhile; the next release or close dispatches again
+            }
+            Forget(victim);
+        }
         ServerCloser.CloseGracefully(victim);
         return CanOpen(pool);
     }
@@ -155,28 +214,32 @@ internal sealed partial class PoolSet
             && (!userFull || other.ServerUser == pool.ServerUser);
     }
 
-    /// <summary>Serves waiters of every pool that can now get an idle server or open one.</summary>
+    /// <summary>Under this set's lock (and no pool's): serves waiters of every pool that can now get an idle server or open one.</summary>
     private void Dispatch()
     {
         // Most releases happen with nobody waiting anywhere: then there is nothing to walk.
-        if (_waitingClients == 0)
+        if (Volatile.Read(ref _waitingClients) == 0)
         {
             return;
         }
         foreach (var pool in _pools.Values)
         {
-            while (pool.Waiters.First is not null)
+            lock (pool.Lock)
             {
-                var server = TakeOrReserve(pool);
-                if (server is null)
+                while (pool.Waiters.First is not null)
                 {
-                    break;
+                    var server = TakeOrReserve(pool);
+                    if (server is null)
+                    {
+                        break;
+                    }
+                    GrantFirst(pool, server);
                 }
-                GrantFirst(pool, server);
             }
         }
     }
 
+    /// <summary>Under both locks: the server stops counting anywhere.</summary>
     private void Forget(ServerConnection server)
     {
         var pool = server.Pool;

@@ -5,9 +5,16 @@ using PoolGuard.Protocol.Errors;
 namespace PoolGuard.Gateway.Pooling;
 
 /// <summary>
-/// All pools and the caps they share. One short lock guards every count, list and state, so a
-/// cap can never be overshot by two pools racing: checking a cap and taking the slot is one step.
-/// Nothing inside the lock waits on I/O; sockets are opened, reset and closed outside it.
+/// All pools and the caps they share. Two levels of locking, never held across I/O:
+/// <list type="bullet">
+/// <item>each <see cref="Pool.Lock"/> guards that pool's idle list, queue, counts and connection
+/// states. Checking out an idle server, queueing behind a pool that is at its own size, and
+/// handing a released server to the pool's next waiter or back to its idle list take only this.</item>
+/// <item>this set's lock guards the caps shared between pools (open servers per database, per user
+/// and in total) and the pool table. Opening and closing servers, and serving waiters that another
+/// pool's capacity can help, take it first and then the pool locks they need — so a shared cap is
+/// checked and taken in one step and can never be overshot by two pools racing.</item>
+/// </list>
 /// </summary>
 internal sealed partial class PoolSet
 {
@@ -18,6 +25,11 @@ internal sealed partial class PoolSet
     private readonly TimeProvider _time;
     private readonly EventLog _events;
     private int _openTotal;
+
+    /// <summary>
+    /// Clients queued in any pool (changed with Interlocked, read without a lock). While it is
+    /// zero a released server can go idle under its pool's lock alone: nobody elsewhere could use it.
+    /// </summary>
     private int _waitingClients;
     private PoolGuardConfig _config;
 
@@ -58,6 +70,7 @@ internal sealed partial class PoolSet
             var result = new List<PoolSnapshot>(_pools.Count);
             foreach (var pool in _pools.Values)
             {
+                using var _ = pool.Lock.EnterScope();
                 var maxWait = pool.Waiters.First is { } first ? _time.GetElapsedTime(first.Value.EnqueuedAt, now) : TimeSpan.Zero;
                 result.Add(new PoolSnapshot(pool.Key,
                     pool.ClientsIn(ClientState.Active), pool.ClientsIn(ClientState.Waiting),
@@ -71,7 +84,7 @@ internal sealed partial class PoolSet
 
     public void SetClientState(Pool pool, ClientSlot client, ClientState next)
     {
-        lock (_lock)
+        lock (pool.Lock)
         {
             MoveClient(pool, client, next);
         }
@@ -85,43 +98,79 @@ internal sealed partial class PoolSet
     /// </summary>
     public ValueTask<ServerConnection> AcquireAsync(Pool pool, ClientSlot client, CancellationToken cancellationToken)
     {
-        Waiter waiter;
-        lock (_lock)
+        Waiter? waiter = null;
+        lock (pool.Lock)
         {
-            var server = TakeOrReserve(pool);
-            if (server is not null)
+            if (TakeIdle(pool) is { } idle)
             {
                 MoveClient(pool, client, ClientState.Active);
-                return ValueTask.FromResult(server);
+                return ValueTask.FromResult(idle);
             }
-
-            var limit = _config.MaxWaitingClients;
-            if (limit > 0 && pool.Waiters.Count >= limit)
+            // A pool at its own size cannot open a server whatever the shared caps say, so its
+            // queue is its own business: only its own releases can serve it.
+            if (pool.OpenServers >= pool.PoolSize)
             {
-                _events.Publish(GatewayEventKind.ClientRefused, pool.Name, $"wait queue full ({limit} waiting)");
-                throw new PoolRefusedException(PgError.Fatal(SqlState.TooManyConnections,
-                    $"too many clients waiting for pool {pool.Key}: max_waiting_clients ({limit}) reached",
-                    $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"));
+                Interlocked.Increment(ref _waitingClients);
+                waiter = Enqueue(pool, client);
             }
-
-            waiter = client.Waiter ??= new Waiter(client);
-            waiter.Begin(pool, _time.GetTimestamp());
-            pool.Waiters.AddLast(waiter.Node);
-            MoveClient(pool, client, ClientState.Waiting);
-            if (pool.Waiters.Count == 1)
+        }
+        if (waiter is null)
+        {
+            lock (_lock)
             {
-                _events.Publish(GatewayEventKind.PoolSaturated, pool.Name, $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
+                lock (pool.Lock)
+                {
+                    // Counted before other pools are searched for an idle server to close: a release
+                    // there either happens before the search (which then finds its server) or sees
+                    // this count and goes through Dispatch. Either way this client is not forgotten.
+                    Interlocked.Increment(ref _waitingClients);
+                    if (TakeOrReserve(pool) is { } server)
+                    {
+                        Interlocked.Decrement(ref _waitingClients);
+                        MoveClient(pool, client, ClientState.Active);
+                        return ValueTask.FromResult(server);
+                    }
+                    waiter = Enqueue(pool, client);
+                }
             }
         }
         return waiter.Await(_time, _config.QueryWaitTimeout, _waitEnded, cancellationToken);
     }
 
+    /// <summary>Under the pool's lock, with the client already counted in <see cref="_waitingClients"/>: queues it or refuses it.</summary>
+    private Waiter Enqueue(Pool pool, ClientSlot client)
+    {
+        var limit = _config.MaxWaitingClients;
+        if (limit > 0 && pool.Waiters.Count >= limit)
+        {
+            Interlocked.Decrement(ref _waitingClients);
+            _events.Publish(GatewayEventKind.ClientRefused, pool.Name, $"wait queue full ({limit} waiting)");
+            throw new PoolRefusedException(PgError.Fatal(SqlState.TooManyConnections,
+                $"too many clients waiting for pool {pool.Key}: max_waiting_clients ({limit}) reached",
+                $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"));
+        }
+
+        var waiter = client.Waiter ??= new Waiter(client);
+        waiter.Begin(pool, _time.GetTimestamp());
+        pool.Waiters.AddLast(waiter.Node);
+        MoveClient(pool, client, ClientState.Waiting);
+        if (pool.Waiters.Count == 1)
+        {
+            _events.Publish(GatewayEventKind.PoolSaturated, pool.Name, $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
+        }
+        return waiter;
+    }
+
     /// <summary>A wait's timer fired or its client gave up: unless it was granted meanwhile, it fails.</summary>
     private void OnWaitEnded(Waiter waiter, bool cancelled)
     {
-        lock (_lock)
+        if (waiter.Pool is not { } pool)
         {
-            if (waiter.Node.List is null || waiter.Pool is not { } pool)
+            return;
+        }
+        lock (pool.Lock)
+        {
+            if (waiter.Node.List is null)
             {
                 return; // granted (or ended) already
             }
@@ -135,9 +184,7 @@ internal sealed partial class PoolSet
                     return;
                 }
             }
-            pool.Waiters.Remove(waiter.Node);
-            MoveClient(pool, waiter.Client, ClientState.Login);
-            NoteQueueDrained(pool);
+            Dequeue(pool, waiter, ClientState.Login);
             if (cancelled)
             {
                 waiter.Fail(new OperationCanceledException("the client stopped waiting"));
@@ -153,13 +200,23 @@ internal sealed partial class PoolSet
         waiter.Deliver();
     }
 
-    /// <summary>Under the lock: the first waiter gets <paramref name="server"/>, delivered once the lock is released.</summary>
+    /// <summary>Under the pool's lock: takes a waiter out of the queue into <paramref name="next"/>.</summary>
+    private void Dequeue(Pool pool, Waiter waiter, ClientState next)
+    {
+        pool.Waiters.Remove(waiter.Node);
+        Interlocked.Decrement(ref _waitingClients);
+        MoveClient(pool, waiter.Client, next);
+        if (pool.Waiters.Count == 0)
+        {
+            _events.Publish(GatewayEventKind.PoolRecovered, pool.Name, "no clients waiting");
+        }
+    }
+
+    /// <summary>Under the pool's lock: the first waiter gets <paramref name="server"/>, delivered once the locks are released.</summary>
     private void GrantFirst(Pool pool, ServerConnection server)
     {
         var first = pool.Waiters.First!.Value;
-        pool.Waiters.RemoveFirst();
-        MoveClient(pool, first.Client, ClientState.Active);
-        NoteQueueDrained(pool);
+        Dequeue(pool, first, ClientState.Active);
         first.Grant(server);
         (t_grants ??= []).Add(first);
     }
@@ -188,18 +245,10 @@ internal sealed partial class PoolSet
         }
     }
 
-    private void MoveClient(Pool pool, ClientSlot client, ClientState next)
+    /// <summary>Under the pool's lock.</summary>
+    private static void MoveClient(Pool pool, ClientSlot client, ClientState next)
     {
-        _waitingClients += (next == ClientState.Waiting ? 1 : 0) - (client.State == ClientState.Waiting ? 1 : 0);
         pool.CountClient(client.State, next);
         client.State = next;
-    }
-
-    private void NoteQueueDrained(Pool pool)
-    {
-        if (pool.Waiters.Count == 0)
-        {
-            _events.Publish(GatewayEventKind.PoolRecovered, pool.Name, "no clients waiting");
-        }
     }
 }

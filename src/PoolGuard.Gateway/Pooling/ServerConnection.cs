@@ -6,7 +6,7 @@ namespace PoolGuard.Gateway.Pooling;
 
 /// <summary>
 /// One connection to PostgreSQL. Its <see cref="State"/> and list membership change only under
-/// the pool set's lock; the relay fields change only on the task that holds the server.
+/// its pool's lock; the relay fields change only on the task that holds the server.
 /// </summary>
 internal sealed class ServerConnection
 {
@@ -24,7 +24,7 @@ internal sealed class ServerConnection
     public long Id { get; }
     public Pool Pool { get; }
 
-    /// <summary>Guarded by the pool set's lock.</summary>
+    /// <summary>Guarded by its pool's lock.</summary>
     public ServerState State { get; set; } = ServerState.Login;
 
     /// <summary>Reused node so moving in and out of the idle list allocates nothing.</summary>

@@ -6,7 +6,7 @@ namespace PoolGuard.Gateway.Pooling;
 /// A client's place in a pool's queue, reused for every wait of that client (transaction pooling
 /// waits once per transaction, so nothing here may allocate per wait): the awaited value, the
 /// query_wait_timeout timer and the cancellation hook are all made once. Granted a server (ready or
-/// still to connect) or failed; which one happens is decided under the pool set's lock, and the
+/// still to connect) or failed; which one happens is decided under the pool's lock, and the
 /// waiting client is resumed only after that lock is released, on the granting thread — no hop
 /// through the thread pool's queue on the busiest path of a saturated pool.
 /// </summary>

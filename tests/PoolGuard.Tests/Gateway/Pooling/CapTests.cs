@@ -70,6 +70,27 @@ public sealed class CapTests
     }
 
     [Fact]
+    public async Task A_client_queued_on_a_shared_cap_is_served_when_another_pool_releases_a_server()
+    {
+        var fixture = new PoolSetFixture(c => c with { DefaultPoolSize = 5, MaxServerConnections = 2 });
+        var app = fixture.Pool("app");
+        var other = fixture.Pool("other");
+        var first = await fixture.AcquireAsync(app);
+        await fixture.AcquireAsync(app);
+        var queued = fixture.AcquireAsync(other);
+        await Task.Delay(20);
+        Assert.False(queued.IsCompleted);
+
+        // The release happens under app's lock alone unless it notices the client queued elsewhere.
+        fixture.Pools.Release(first);
+        var server = await queued.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Same(other, server.Pool);
+        Assert.Equal(2, fixture.Pools.OpenServers);
+        Assert.Equal(0, fixture.Snapshot(app).ServersIdle);
+    }
+
+    [Fact]
     public async Task A_connection_storm_never_opens_more_servers_than_the_global_cap()
     {
         const int cap = 7;
