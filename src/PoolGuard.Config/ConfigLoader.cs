@@ -25,12 +25,25 @@ public static class ConfigLoader
             throw new ConfigException(new ConfigError(file, "file", "not found"));
         }
 
-        return Path.GetExtension(file).ToLowerInvariant() switch
+        var result = Path.GetExtension(file).ToLowerInvariant() switch
         {
             ".json" => JsonConfigLoader.Load(file, environment),
             ".ini" => PgBouncerConfigLoader.Load(file),
             var other => throw new ConfigException(new ConfigError(file, "file",
                 $"unsupported file type '{other}'; use a .json file (PoolGuard's format) or a .ini file (PgBouncer's pgbouncer.ini)")),
         };
+        return ResolvePaths(result);
+    }
+
+    /// <summary>Files named in the configuration are relative to the configuration file, not to wherever the process was started.</summary>
+    private static ConfigLoadResult ResolvePaths(ConfigLoadResult result)
+    {
+        var directory = Path.GetDirectoryName(result.SourceFile)!;
+        var config = result.Config;
+        if (config.EventLogFile.Length > 0)
+        {
+            config = config with { EventLogFile = Path.GetFullPath(config.EventLogFile, directory) };
+        }
+        return result with { Config = config };
     }
 }

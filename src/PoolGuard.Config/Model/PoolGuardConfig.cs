@@ -83,6 +83,16 @@ public sealed record PoolGuardConfig
     /// <summary>Startup parameters accepted from clients and not forwarded (e.g. extra_float_digits).</summary>
     public IReadOnlyList<string> IgnoreStartupParameters { get; init; } = [];
 
+    /// <summary>Gateway events (pool saturated/recovered, refusals, timeouts, server failures, reloads,
+    /// shutdown) are appended here as JSON lines; relative to the configuration file; empty = in memory only.
+    /// Off by default so that starting PoolGuard never writes files nobody asked for.</summary>
+    public string EventLogFile { get; init; } = "";
+
+    /// <summary>On SIGTERM, how long clients get to finish their transactions before the gateway closes
+    /// them anyway. 30 s: long enough for ordinary transactions, short enough for an orchestrator's own
+    /// grace period (Kubernetes defaults to 30 s; set its terminationGracePeriodSeconds higher).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public IReadOnlyDictionary<string, DatabaseEntry> Databases { get; init; } =
         new Dictionary<string, DatabaseEntry>(StringComparer.Ordinal);
 

@@ -43,6 +43,9 @@ internal static class PgBouncerSettings
         ["max_prepared_statements"] = new(nameof(PoolGuardConfig.MaxPreparedStatements), (r, e, c) => r.Int(e) is { } v ? c with { MaxPreparedStatements = v } : c),
         ["server_reset_query"] = new(nameof(PoolGuardConfig.ServerResetQuery), (_, e, c) => c with { ServerResetQuery = e.Value }),
         ["ignore_startup_parameters"] = new(nameof(PoolGuardConfig.IgnoreStartupParameters), (_, e, c) => c with { IgnoreStartupParameters = SettingNames.SplitList(e.Value) }),
+        // PoolGuard's own, so a pgbouncer.ini can turn them on too.
+        ["event_log_file"] = new(nameof(PoolGuardConfig.EventLogFile), (_, e, c) => c with { EventLogFile = e.Value.Trim() }),
+        ["shutdown_timeout"] = new(nameof(PoolGuardConfig.ShutdownTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ShutdownTimeout = v } : c),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();

@@ -89,6 +89,7 @@ internal sealed partial class ConfigValidator
             ("QueryTimeout", _config.QueryTimeout),
             ("IdleTransactionTimeout", _config.IdleTransactionTimeout),
             ("ClientIdleTimeout", _config.ClientIdleTimeout),
+            ("ShutdownTimeout", _config.ShutdownTimeout),
         ];
         foreach (var (path, value) in timeouts)
         {

@@ -55,5 +55,31 @@ internal sealed class ClientConnection
         }
     }
 
+    /// <summary>True once the gateway is shutting down gracefully: finish the transaction under way, then leave.</summary>
+    public bool Draining => Volatile.Read(ref _draining) != 0;
+    private int _draining;
+    private Action? _drainHook;
+
+    /// <summary>
+    /// Asks the session to end at its next transaction boundary (now, if it is between transactions).
+    /// The flag and the hook are each set with a full fence, so whichever of this and
+    /// <see cref="OnDrain"/> runs second sees the other's write: the hook cannot be missed.
+    /// </summary>
+    public void RequestDrain()
+    {
+        Interlocked.Exchange(ref _draining, 1);
+        Volatile.Read(ref _drainHook)?.Invoke();
+    }
+
+    /// <summary>What the session does when told to drain while it is idle; must be idempotent (it may run twice).</summary>
+    public void OnDrain(Action? hook)
+    {
+        Interlocked.Exchange(ref _drainHook, hook);
+        if (hook is not null && Draining)
+        {
+            hook();
+        }
+    }
+
     public override string ToString() => $"client {ProcessId} ({User}@{Database} from {Remote})";
 }

@@ -18,6 +18,7 @@ internal sealed partial class ClientSession
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ServerConnection> AcquireForTransactionAsync(Pool pool)
     {
+        ThrowIfDraining();
         while (true)
         {
             var server = await gateway.Pools.AcquireAsync(pool, client.Slot, client.ShutdownToken).ConfigureAwait(false);

@@ -15,8 +15,28 @@ internal sealed partial class ClientSession
         var serverStop = new RelayStop();
         using var timeouts = StartTimeouts(clientStop, server.TransactionStatus);
         var upstream = new ClientToServerPump(client.Transport, server, clientStop, timeouts);
-        var downstream = new ServerToClientPump(client.Transport, server, serverStop, timeouts);
         var serverReader = server.Transport!.Reader;
+        // Graceful shutdown: a session between transactions (everything answered, status idle) ends now.
+        void DrainIfIdle()
+        {
+            if (Volatile.Read(ref server.PendingReadyForQuery) <= 0 && server.TransactionStatus == TransactionStatus.Idle)
+            {
+                _drained = true;
+                clientStop.Request(client.Transport.Reader);
+                serverStop.Request(serverReader);
+            }
+        }
+        var downstream = new ServerToClientPump(client.Transport, server, serverStop, timeouts)
+        {
+            OnIdle = () =>
+            {
+                if (client.Draining)
+                {
+                    DrainIfIdle();
+                }
+            },
+        };
+        client.OnDrain(DrainIfIdle);
 
         await using var onShutdown = client.ShutdownToken.Register(() =>
         {
@@ -58,8 +78,10 @@ internal sealed partial class ClientSession
             return;
         }
 
-        if (client.ShutdownToken.IsCancellationRequested)
+        client.OnDrain(null);
+        if (client.ShutdownToken.IsCancellationRequested || _drained)
         {
+            // The gateway is going away, and its servers with it.
             Discard(server);
             if (downstream.AtMessageBoundary)
             {

@@ -19,6 +19,7 @@ internal sealed partial class ClientSession
     /// </summary>
     private async Task<ServerConnection> AcquireServerAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
+        ThrowIfDraining();
         while (true)
         {
             var server = await WaitForServerAsync(pool).ConfigureAwait(false);

@@ -19,6 +19,9 @@ namespace PoolGuard.Gateway.Clients;
 /// </summary>
 internal sealed partial class ClientSession
 {
+    /// <summary>1 while a transaction's first request waits for its server (set with a full fence).</summary>
+    private int _attaching;
+
     private async Task PoolTransactionsAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
         var desired = await SettleParametersAsync(pool, parameters).ConfigureAwait(false);
@@ -43,9 +46,13 @@ internal sealed partial class ClientSession
                 linkTask = null;
                 await previous.ConfigureAwait(false);
             }
+            // A request is in hand from here on: a drain must let this transaction run (full fence:
+            // see the drain hook below, which reads this after setting the draining flag).
+            Interlocked.Exchange(ref _attaching, 1);
             var server = await AcquireForTransactionAsync(pool).ConfigureAwait(false);
             lock (link.Sync)
             {
+                _attaching = 0;
                 link.Server = server;
                 link.Pending.Clear();
                 link.Unsynced = false;
@@ -69,6 +76,19 @@ internal sealed partial class ClientSession
         }
 
         var upstream = new TransactionClientPump(client.Transport, link, clientStop, AttachAsync, AnswerAsync);
+        // Graceful shutdown: a client between transactions (no server linked) ends now; one in a
+        // transaction ends when its server is released (RunLinkAsync).
+        client.OnDrain(() =>
+        {
+            lock (link.Sync)
+            {
+                if (link.Server is null && Volatile.Read(ref _attaching) == 0)
+                {
+                    _drained = true;
+                    clientStop.Request(client.Transport.Reader);
+                }
+            }
+        });
         await using var onShutdown = client.ShutdownToken.Register(() =>
         {
             clientStop.Request(client.Transport.Reader);
@@ -98,7 +118,8 @@ internal sealed partial class ClientSession
             }
         }
 
-        if (client.ShutdownToken.IsCancellationRequested)
+        client.OnDrain(null);
+        if (client.ShutdownToken.IsCancellationRequested || _drained)
         {
             await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
         }
@@ -159,6 +180,12 @@ internal sealed partial class ClientSession
                 else
                 {
                     gateway.Pools.Release(server);
+                }
+                if (client.Draining)
+                {
+                    // The transaction is over and the gateway is shutting down: this client is done.
+                    _drained = true;
+                    clientStop.Request(client.Transport.Reader);
                 }
                 break;
             case ServerEnd.Stopped when clean && downstream.AtMessageBoundary:

@@ -92,6 +92,19 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         gateway.Pools.Close(server);
     }
 
+    /// <summary>Set when a graceful shutdown ended this session at a transaction boundary.</summary>
+    private volatile bool _drained;
+
+    /// <summary>Refuses new work once the gateway is draining: the session ends with 57P01 instead.</summary>
+    private void ThrowIfDraining()
+    {
+        if (client.Draining)
+        {
+            _drained = true;
+            throw new PoolRefusedException(ShuttingDown);
+        }
+    }
+
     private static PgError ShuttingDown =>
         PgError.Fatal(SqlState.AdminShutdown, "PoolGuard is shutting down", "reconnect once the gateway is back");
 

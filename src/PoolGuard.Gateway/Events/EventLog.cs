@@ -17,16 +17,29 @@ public sealed class EventLog
         _ring = new GatewayEvent?[capacity];
     }
 
+    private EventFile? _file;
+
+    /// <summary>Also appends every event to <paramref name="file"/> from now on (null stops it).</summary>
+    internal void WriteTo(EventFile? file)
+    {
+        lock (_lock)
+        {
+            _file = file;
+        }
+    }
+
     /// <summary>Called for every event, on the publishing thread; handlers must be quick and not throw.</summary>
     public event Action<GatewayEvent>? Published;
 
-    internal void Publish(GatewayEventKind kind, string? pool, string detail)
+    internal void Publish(GatewayEventKind kind, string? pool, string detail, IReadOnlyDictionary<string, long>? numbers = null)
     {
         GatewayEvent e;
         lock (_lock)
         {
-            e = new GatewayEvent(++_sequence, _time.GetUtcNow(), kind, pool, detail);
+            e = new GatewayEvent(++_sequence, _time.GetUtcNow(), kind, pool, detail, numbers ?? GatewayEvent.NoNumbers);
             _ring[(int)(e.Sequence % _ring.Length)] = e;
+            // Under the lock, so the file gets events in sequence order whichever thread published them.
+            _file?.Append(e);
         }
         // Handlers run off the pool lock the publisher may hold.
         if (Published is { } handlers)

@@ -5,7 +5,7 @@ public enum GatewayEventKind
 {
     /// <summary>A pool has no free server and clients started queueing.</summary>
     PoolSaturated,
-    /// <summary>The queue of a saturated pool emptied again.</summary>
+    /// <summary>A saturated pool's queue has stayed empty for a second: the episode is over (its length, peak queue and longest wait attached).</summary>
     PoolRecovered,
     /// <summary>A client was refused (max_client_conn or a full wait queue).</summary>
     ClientRefused,
@@ -17,6 +17,10 @@ public enum GatewayEventKind
     ServerLoginFailed,
     /// <summary>The gateway started listening.</summary>
     Started,
+    /// <summary>A graceful shutdown began: no new clients, transactions under way may finish (client count attached).</summary>
+    ShutdownStarted,
     /// <summary>The gateway stopped.</summary>
     Stopped,
+    /// <summary>The event file fell behind and dropped events (how many attached).</summary>
+    EventsLost,
 }

@@ -37,4 +37,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(12, LogLevel.Information, "{Client} disconnected: {Timeout} timeout")]
     public static partial void ClientTimedOut(this ILogger logger, string client, string timeout);
+
+    [LoggerMessage(20, LogLevel.Warning, "{Count} client(s) still in a transaction after shutdown_timeout ({Seconds} s); closing them")]
+    public static partial void SessionsStillInTransaction(this ILogger logger, int count, double seconds);
+
+    [LoggerMessage(21, LogLevel.Error, "{Message}")]
+    public static partial void EventFileFailed(this ILogger logger, string message);
 }

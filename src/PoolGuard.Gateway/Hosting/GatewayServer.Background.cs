@@ -28,7 +28,8 @@ public sealed partial class GatewayServer
             else if (startup is not null)
             {
                 _gateway.Logger.ClientConnLimit(client.Remote?.ToString() ?? "?", max);
-                _gateway.Events.Publish(GatewayEventKind.ClientRefused, null, $"max_client_conn ({max}) reached");
+                _gateway.Events.Publish(GatewayEventKind.ClientRefused, null, $"max_client_conn ({max}) reached",
+                    new Dictionary<string, long> { ["max_client_conn"] = max });
                 var error = PgError.Fatal(SqlState.TooManyConnections,
                     $"no more connections allowed: max_client_conn ({max}) reached",
                     "raise max_client_conn, or lower the number of connections the application opens");

@@ -43,9 +43,27 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
     public IReadOnlyList<PoolSnapshot> GetPools() => _gateway.Pools.Snapshot();
 
+    private EventFile? _eventFile;
+
+    /// <summary>
+    /// Opens the event file (if configured) and starts listening. Throws <see cref="GatewayStartException"/>
+    /// naming the setting when either cannot be done.
+    /// </summary>
     public void Start()
     {
         var config = _gateway.Config;
+        if (config.EventLogFile.Length > 0)
+        {
+            try
+            {
+                _eventFile = EventFile.Open(config.EventLogFile, message => _gateway.Logger.EventFileFailed(message));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new GatewayStartException($"EventLogFile / event_log_file: cannot open {config.EventLogFile} for appending: {ex.Message}", ex);
+            }
+            _gateway.Events.WriteTo(_eventFile);
+        }
         // An address, or a host name such as "localhost" resolved once at start.
         var address = IPAddress.TryParse(config.ListenAddress, out var parsed)
             ? parsed
@@ -59,10 +77,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
             // The kernel caps this at somaxconn; a deep backlog absorbs connection storms.
             listener.Listen(4096);
         }
-        catch
+        catch (SocketException ex)
         {
             listener.Dispose();
-            throw;
+            throw new GatewayStartException($"ListenAddress / ListenPort: cannot listen on {config.ListenAddress}:{config.ListenPort}: {ex.Message}", ex);
         }
         _listener = listener;
         _gateway.Logger.Listening(LocalEndPoint.ToString());
@@ -103,7 +121,15 @@ public sealed partial class GatewayServer : IAsyncDisposable
         }
     }
 
-    public async Task StopAsync()
+    /// <summary>
+    /// Graceful stop: no new clients; every client ends with 57P01 at its next transaction boundary
+    /// (at once when it is between transactions), so no transaction is cut off, for up to
+    /// shutdown_timeout; clients still in a transaction then are closed anyway. Idle servers close last.
+    /// </summary>
+    public Task StopAsync() => StopAsync(_gateway.Config.ShutdownTimeout);
+
+    /// <inheritdoc cref="StopAsync()"/>
+    public async Task StopAsync(TimeSpan drainTimeout)
     {
         if (_stopping.IsCancellationRequested)
         {
@@ -115,18 +141,26 @@ public sealed partial class GatewayServer : IAsyncDisposable
         {
             await _acceptLoop.ConfigureAwait(false);
         }
+        var sessions = _sessions.Count;
+        _gateway.Events.Publish(GatewayEventKind.ShutdownStarted, null,
+            $"shutting down: {sessions} client(s) get up to {drainTimeout.TotalSeconds:0.###} s to finish their transactions",
+            new Dictionary<string, long> { ["clients"] = sessions, ["servers_open"] = _gateway.Pools.OpenServers, ["shutdown_timeout_ms"] = (long)drainTimeout.TotalMilliseconds });
         foreach (var client in _sessions.Keys)
         {
-            client.RequestShutdown();
+            client.RequestDrain();
         }
-        try
+        if (!await AllSessionsEndedWithinAsync(drainTimeout).ConfigureAwait(false))
         {
+            _gateway.Logger.SessionsStillInTransaction(_sessions.Count, drainTimeout.TotalSeconds);
+            foreach (var client in _sessions.Keys)
+            {
+                client.RequestShutdown();
+            }
             // Sessions end within moments of being told to; a stuck one must not hold up the exit.
-            await Task.WhenAll(_sessions.Values).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _gateway.Logger.SessionsStillOpen(_sessions.Count);
+            if (!await AllSessionsEndedWithinAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+            {
+                _gateway.Logger.SessionsStillOpen(_sessions.Count);
+            }
         }
         if (_maintenanceLoop is not null)
         {
@@ -135,6 +169,24 @@ public sealed partial class GatewayServer : IAsyncDisposable
         _gateway.Pools.CloseIdle();
         _gateway.Events.Publish(GatewayEventKind.Stopped, null, "gateway stopped");
         _gateway.Logger.Stopped();
+        if (_eventFile is { } file)
+        {
+            _gateway.Events.WriteTo(null);
+            await file.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> AllSessionsEndedWithinAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await Task.WhenAll(_sessions.Values).WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -60,6 +60,9 @@ internal sealed class Pool
     /// </summary>
     public byte[]? ScramClientKey { get; set; }
 
+    /// <summary>The saturation episode under way, if any (guarded by <see cref="Lock"/>).</summary>
+    public SaturationEpisode Saturation { get; } = new();
+
     /// <summary>Session settings of transaction-pooled clients: defaults, normalised values, interned sets.</summary>
     public PoolParameters Parameters { get; } = new();
 

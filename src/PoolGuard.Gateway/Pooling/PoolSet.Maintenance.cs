@@ -4,8 +4,8 @@ namespace PoolGuard.Gateway.Pooling;
 internal sealed partial class PoolSet
 {
     /// <summary>
-    /// Closes idle servers past server_idle_timeout (keeping min_pool_size) or server_lifetime, and
-    /// reserves new servers for pools below min_pool_size. Returns the reserved servers; the caller
+    /// Closes idle servers past server_idle_timeout (keeping min_pool_size) or server_lifetime,
+    /// reserves new servers for pools below min_pool_size, and ends saturation episodes that are over. Returns the reserved servers; the caller
     /// connects them and then calls <see cref="Release"/>, or <see cref="Close"/> on failure.
     /// </summary>
     public List<ServerConnection> Maintain(Func<Pool, bool> canLogIn)
@@ -19,6 +19,7 @@ internal sealed partial class PoolSet
             foreach (var pool in _pools.Values)
             {
                 using var _ = pool.Lock.EnterScope();
+                NoteRecovery(pool, now);
                 for (var node = pool.Idle.Last; node is not null;)
                 {
                     var previous = node.Previous;

@@ -144,19 +144,23 @@ internal sealed partial class PoolSet
         if (limit > 0 && pool.Waiters.Count >= limit)
         {
             Interlocked.Decrement(ref _waitingClients);
-            _events.Publish(GatewayEventKind.ClientRefused, pool.Name, $"wait queue full ({limit} waiting)");
+            _events.Publish(GatewayEventKind.ClientRefused, pool.Name, $"wait queue full: max_waiting_clients ({limit}) reached",
+                new Dictionary<string, long> { ["max_waiting_clients"] = limit, ["servers_open"] = pool.OpenServers, ["pool_size"] = pool.PoolSize });
             throw new PoolRefusedException(PgError.Fatal(SqlState.TooManyConnections,
                 $"too many clients waiting for pool {pool.Key}: max_waiting_clients ({limit}) reached",
                 $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"));
         }
 
         var waiter = client.Waiter ??= new Waiter(client);
-        waiter.Begin(pool, _time.GetTimestamp());
+        var now = _time.GetTimestamp();
+        waiter.Begin(pool, now);
         pool.Waiters.AddLast(waiter.Node);
         MoveClient(pool, client, ClientState.Waiting);
-        if (pool.Waiters.Count == 1)
+        if (pool.Saturation.OnQueued(now, pool.Waiters.Count))
         {
-            _events.Publish(GatewayEventKind.PoolSaturated, pool.Name, $"{pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing");
+            _events.Publish(GatewayEventKind.PoolSaturated, pool.Name,
+                $"all {pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing",
+                new Dictionary<string, long> { ["servers_open"] = pool.OpenServers, ["pool_size"] = pool.PoolSize, ["clients_active"] = pool.ClientsIn(ClientState.Active) });
         }
         return waiter;
     }
@@ -184,14 +188,19 @@ internal sealed partial class PoolSet
                     return;
                 }
             }
-            Dequeue(pool, waiter, ClientState.Login);
+            Dequeue(pool, waiter, ClientState.Login, timedOut: !cancelled);
             if (cancelled)
             {
                 waiter.Fail(new OperationCanceledException("the client stopped waiting"));
             }
             else
             {
-                _events.Publish(GatewayEventKind.WaitTimeout, pool.Name, $"client waited {timeout.TotalSeconds:0.###} s");
+                _events.Publish(GatewayEventKind.WaitTimeout, pool.Name, $"client waited query_wait_timeout ({timeout.TotalSeconds:0.###} s) without getting a server",
+                    new Dictionary<string, long>
+                    {
+                        ["query_wait_timeout_ms"] = (long)timeout.TotalMilliseconds, ["waiting"] = pool.Waiters.Count,
+                        ["servers_open"] = pool.OpenServers, ["pool_size"] = pool.PoolSize,
+                    });
                 waiter.Fail(new PoolRefusedException(PgError.Fatal(SqlState.ProtocolViolation,
                     $"query_wait_timeout: no server connection became free in pool {pool.Key} within {timeout.TotalSeconds:0.###} s",
                     $"all {pool.OpenServers} of {pool.PoolSize} servers are busy; raise pool_size or query_wait_timeout, or look for slow queries holding servers")));
@@ -201,15 +210,32 @@ internal sealed partial class PoolSet
     }
 
     /// <summary>Under the pool's lock: takes a waiter out of the queue into <paramref name="next"/>.</summary>
-    private void Dequeue(Pool pool, Waiter waiter, ClientState next)
+    private void Dequeue(Pool pool, Waiter waiter, ClientState next, bool timedOut = false)
     {
         pool.Waiters.Remove(waiter.Node);
         Interlocked.Decrement(ref _waitingClients);
         MoveClient(pool, waiter.Client, next);
-        if (pool.Waiters.Count == 0)
+        var now = _time.GetTimestamp();
+        pool.Saturation.OnDequeued(now, _time.GetElapsedTime(waiter.EnqueuedAt, now), pool.Waiters.Count, timedOut);
+    }
+
+    /// <summary>Under the pool's lock: reports the end of a saturation episode once the queue has stayed empty long enough.</summary>
+    private void NoteRecovery(Pool pool, long now)
+    {
+        var episode = pool.Saturation;
+        if (!episode.TryEnd(_time, now, pool.Waiters.Count, out var length))
         {
-            _events.Publish(GatewayEventKind.PoolRecovered, pool.Name, "no clients waiting");
+            return;
         }
+        _events.Publish(GatewayEventKind.PoolRecovered, pool.Name,
+            $"no clients waiting since {length.TotalSeconds:0.###} s after saturation began; at worst {episode.PeakWaiting} waiting, longest wait {episode.LongestWait.TotalMilliseconds:0} ms, {episode.Timeouts} timed out",
+            new Dictionary<string, long>
+            {
+                ["saturated_ms"] = (long)length.TotalMilliseconds,
+                ["peak_waiting"] = episode.PeakWaiting,
+                ["longest_wait_ms"] = (long)episode.LongestWait.TotalMilliseconds,
+                ["wait_timeouts"] = episode.Timeouts,
+            });
     }
 
     /// <summary>Under the pool's lock: the first waiter gets <paramref name="server"/>, delivered once the locks are released.</summary>

@@ -23,6 +23,9 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
 
     private TaskCompletionSource? _drained;
 
+    /// <summary>Called at each ReadyForQuery that leaves the session idle outside a transaction with nothing unanswered.</summary>
+    public Action? OnIdle { get; init; }
+
     /// <summary>
     /// Completes once every query forwarded so far has been answered up to its ReadyForQuery. The
     /// last answer is still forwarded: a stop request only takes effect at the pump's next read.
@@ -72,6 +75,10 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
             if (pending <= 0)
             {
                 Volatile.Read(ref _drained)?.TrySetResult();
+                if (server.TransactionStatus == TransactionStatus.Idle)
+                {
+                    OnIdle?.Invoke();
+                }
             }
             timeouts?.OnReadyForQuery(server.TransactionStatus, pending > 0);
         }

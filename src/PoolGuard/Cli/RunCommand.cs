@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using PoolGuard.Config;
@@ -7,7 +6,7 @@ using PoolGuard.Gateway.Hosting;
 
 namespace PoolGuard.Cli;
 
-/// <summary>`poolguard run -c FILE`: load and validate the config, then serve until SIGINT/SIGTERM.</summary>
+/// <summary>`poolguard run -c FILE`: load and validate the config, then serve until SIGINT/SIGTERM, then drain gracefully.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -66,9 +65,9 @@ internal static class RunCommand
         {
             gateway.Start();
         }
-        catch (SocketException ex)
+        catch (GatewayStartException ex)
         {
-            logger.LogCritical("Cannot listen on {Address}:{Port}: {Reason}", loaded.Config.ListenAddress, loaded.Config.ListenPort, ex.Message);
+            logger.LogCritical("Cannot start: {Reason}", ex.Message);
             return ExitCodes.Failed;
         }
         logger.LogInformation("PoolGuard running with {File}; {Databases} database(s) configured", loaded.SourceFile, loaded.Config.Databases.Count);
@@ -80,7 +79,7 @@ internal static class RunCommand
         catch (OperationCanceledException)
         {
         }
-        logger.LogInformation("Shutting down");
+        logger.LogInformation("Shutting down: letting transactions finish for up to {Seconds} s (shutdown_timeout)", loaded.Config.ShutdownTimeout.TotalSeconds);
         await gateway.StopAsync().ConfigureAwait(false);
         return ExitCodes.Ok;
     }

@@ -40,6 +40,25 @@ public sealed class ConfigCliTests : IDisposable
     }
 
     [Fact]
+    public async Task An_event_log_file_that_cannot_be_opened_stops_the_start_naming_the_setting_and_the_reason()
+    {
+        // /proc/version is a file, so no directory can be made under it, whoever runs the test.
+        var file = Write("poolguard.json", """
+            {
+              "PoolGuard": {
+                "ListenAddress": "127.0.0.1", "ListenPort": 6999, "AuthType": "trust", "EventLogFile": "/proc/version/events.jsonl",
+                "Databases": { "app": { "Host": "127.0.0.1", "Port": 5432 } }
+              }
+            }
+            """);
+
+        var result = await RunAsync(file);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("EventLogFile / event_log_file: cannot open /proc/version/events.jsonl", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_json_with_trailing_garbage_exits_with_2_naming_the_file_and_the_line()
     {
         var file = Write("poolguard.json", """
@@ -90,7 +109,7 @@ public sealed class ConfigCliTests : IDisposable
     public async Task A_valid_config_serves_psql_and_npgsql_and_a_signal_stops_it_with_exit_0(string format, string signal)
     {
         PgSandbox.Require();
-        var port = UnusedPort();
+        var port = PoolGuardProcess.UnusedPort();
         Write("userlist.txt", $"\"{Roles.App}\" \"{Roles.AppPassword}\"\n");
         var file = format == "ini"
             ? Write("pgbouncer.ini", $"""
@@ -114,8 +133,7 @@ public sealed class ConfigCliTests : IDisposable
                 }
                 """);
 
-        await using var gateway = RunningProcess.Start(DotnetHost, [Executable, "run", "-c", file]);
-        await WaitForListenerAsync(gateway, port);
+        await using var gateway = await PoolGuardProcess.StartAsync(file, port);
 
         var psql = await ProcessRunner.RunAsync(ProcessRunner.PgTool("psql"),
             [$"host=127.0.0.1 port={port} user={Roles.App} dbname=app", "-X", "-A", "-t", "-c", "select current_user"],
@@ -139,48 +157,8 @@ public sealed class ConfigCliTests : IDisposable
         Assert.True(gateway.Result().ExitCode == 0, gateway.Result().ToString());
     }
 
-    private static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-
-    /// <summary>The poolguard executable built next to this test assembly (project reference).</summary>
-    private static string Executable
-    {
-        get
-        {
-            var path = Path.Combine(AppContext.BaseDirectory, "poolguard.dll");
-            Assert.True(File.Exists(path), $"{path} is missing: the test project must reference src/PoolGuard");
-            return path;
-        }
-    }
-
     private static Task<ProcessResult> RunAsync(string configFile) =>
-        ProcessRunner.RunAsync(DotnetHost, [Executable, "run", "-c", configFile], RunTimeout);
-
-    /// <summary>Until the port accepts a connection; fails at once if the process exits instead.</summary>
-    private static async Task WaitForListenerAsync(RunningProcess process, int port)
-    {
-        var ready = await Eventually.TrueAsync(async () =>
-        {
-            Assert.False(process.HasExited, $"poolguard exited before listening.\n{process.Output()}");
-            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
-            try
-            {
-                await probe.ConnectAsync(IPAddress.Loopback, port);
-                return true;
-            }
-            catch (SocketException)
-            {
-                return false;
-            }
-        }, TimeSpan.FromSeconds(30));
-        Assert.True(ready, $"poolguard did not listen on {port} within 30 s.\n{process.Output()}");
-    }
-
-    private static int UnusedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+        ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "run", "-c", configFile], RunTimeout);
 
     private string Write(string name, string content)
     {

@@ -52,7 +52,10 @@ public sealed class OutageReplayTests(ITestOutputHelper output)
         Assert.InRange(servers.Max, 1, PoolSize);
         Assert.True(waiting.Max > 0, "no client was ever seen waiting: the test did not saturate the pool");
 
-        var kinds = gateway.Server.Events.Recent().Where(e => e.Pool == "app/app_user").Select(e => e.Kind).ToList();
+        // The episode ends once the queue has stayed empty for a second (checked by the once-a-second upkeep).
+        List<GatewayEventKind> Kinds() => gateway.Server.Events.Recent().Where(e => e.Pool == "app/app_user").Select(e => e.Kind).ToList();
+        await Eventually.TrueAsync(() => Kinds().Contains(GatewayEventKind.PoolRecovered), TimeSpan.FromSeconds(5));
+        var kinds = Kinds();
         Assert.Contains(GatewayEventKind.PoolSaturated, kinds);
         Assert.Contains(GatewayEventKind.PoolRecovered, kinds);
         Assert.True(kinds.LastIndexOf(GatewayEventKind.PoolRecovered) > kinds.LastIndexOf(GatewayEventKind.PoolSaturated),

@@ -1,0 +1,56 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace PoolGuard.IntegrationTests.Infrastructure;
+
+/// <summary>The real poolguard executable as an operator runs it: `poolguard run -c FILE` in its own process.</summary>
+internal static class PoolGuardProcess
+{
+    public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    /// <summary>The poolguard executable built next to this test assembly (project reference).</summary>
+    public static string Executable
+    {
+        get
+        {
+            var path = Path.Combine(AppContext.BaseDirectory, "poolguard.dll");
+            Assert.True(File.Exists(path), $"{path} is missing: the test project must reference src/PoolGuard");
+            return path;
+        }
+    }
+
+    /// <summary>Starts `poolguard run -c <paramref name="configFile"/>` and waits until it listens on <paramref name="port"/>.</summary>
+    public static async Task<RunningProcess> StartAsync(string configFile, int port)
+    {
+        var process = RunningProcess.Start(DotnetHost, [Executable, "run", "-c", configFile]);
+        await WaitForListenerAsync(process, port);
+        return process;
+    }
+
+    /// <summary>Until the port accepts a connection; fails at once if the process exits instead.</summary>
+    private static async Task WaitForListenerAsync(RunningProcess process, int port)
+    {
+        var ready = await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(process.HasExited, $"poolguard exited before listening.\n{process.Output()}");
+            using var probe = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await probe.ConnectAsync(IPAddress.Loopback, port);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(ready, $"poolguard did not listen on {port} within 30 s.\n{process.Output()}");
+    }
+
+    public static int UnusedPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}
