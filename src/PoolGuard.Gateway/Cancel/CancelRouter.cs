@@ -11,7 +11,7 @@ namespace PoolGuard.Gateway.Cancel;
 /// Routes a CancelRequest from the key the gateway gave its client to the key of the server the
 /// client is using right now. A client not linked to a server has nothing to cancel.
 /// </summary>
-internal sealed class CancelRouter(TimeSpan connectTimeout)
+internal sealed class CancelRouter(Func<TimeSpan> currentConnectTimeout)
 {
     private readonly ConcurrentDictionary<int, ClientConnection> _clients = new();
 
@@ -37,7 +37,7 @@ internal sealed class CancelRouter(TimeSpan connectTimeout)
     public async Task<bool> CancelServerAsync(Pooling.ServerConnection server, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(connectTimeout);
+        timeout.CancelAfter(currentConnectTimeout());
         using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {

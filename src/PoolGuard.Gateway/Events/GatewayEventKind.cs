@@ -17,6 +17,10 @@ public enum GatewayEventKind
     ServerLoginFailed,
     /// <summary>The gateway started listening.</summary>
     Started,
+    /// <summary>A new configuration is in force (what changed attached).</summary>
+    Reloaded,
+    /// <summary>A reload was refused (invalid file); the previous configuration stays in force.</summary>
+    ReloadFailed,
     /// <summary>A graceful shutdown began: no new clients, transactions under way may finish (client count attached).</summary>
     ShutdownStarted,
     /// <summary>The gateway stopped.</summary>

@@ -13,17 +13,23 @@ internal sealed class GatewayContext
 {
     public GatewayContext(PoolGuardConfig config, TimeProvider time, ILoggerFactory loggerFactory)
     {
-        Config = config;
+        _config = config;
         Time = time;
         Events = new EventLog(time);
         Pools = new PoolSet(config, time, Events);
         Authenticator = new ClientAuthenticator(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        Connector = new ServerConnector(config.ServerConnectTimeout);
-        Cancels = new CancelRouter(config.ServerConnectTimeout);
+        Connector = new ServerConnector(() => Config.ServerConnectTimeout);
+        Cancels = new CancelRouter(() => Config.ServerConnectTimeout);
         Logger = loggerFactory.CreateLogger("PoolGuard.Gateway");
     }
 
-    public PoolGuardConfig Config { get; }
+    /// <summary>The configuration in force; a reload swaps it whole, so a reader sees the old or the new one, never a mix.</summary>
+    public PoolGuardConfig Config
+    {
+        get => Volatile.Read(ref _config);
+        set => Volatile.Write(ref _config, value);
+    }
+    private PoolGuardConfig _config;
     public TimeProvider Time { get; }
     public EventLog Events { get; }
     public PoolSet Pools { get; }

@@ -43,4 +43,10 @@ internal static partial class GatewayLog
 
     [LoggerMessage(21, LogLevel.Error, "{Message}")]
     public static partial void EventFileFailed(this ILogger logger, string message);
+
+    [LoggerMessage(22, LogLevel.Information, "{Summary}")]
+    public static partial void Reloaded(this ILogger logger, string summary);
+
+    [LoggerMessage(23, LogLevel.Error, "{Summary}")]
+    public static partial void ReloadFailed(this ILogger logger, string summary);
 }

@@ -25,10 +25,16 @@ public sealed partial class GatewayServer : IAsyncDisposable
     private Task? _maintenanceLoop;
     private int _clientCount;
 
-    public GatewayServer(PoolGuardConfig config, ILoggerFactory? loggerFactory = null, TimeProvider? time = null)
+    /// <param name="config">The validated configuration to start with.</param>
+    /// <param name="configFile">The file it came from, read again by <see cref="Reload()"/>; null when built in code.</param>
+    public GatewayServer(PoolGuardConfig config, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, string? configFile = null)
     {
         _gateway = new GatewayContext(config, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance);
+        _configFile = configFile;
     }
+
+    /// <summary>The configuration in force (after any reloads).</summary>
+    public PoolGuardConfig Config => _gateway.Config;
 
     /// <summary>Where the gateway listens (the real port when configured with port 0).</summary>
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener?.LocalEndPoint ?? throw new InvalidOperationException("not started"));

@@ -40,6 +40,7 @@ internal sealed partial class PoolSet
                     toOpen.Add(Reserve(pool));
                 }
             }
+            TrimToSharedCaps(toClose);
             if (toClose.Count > 0)
             {
                 Dispatch();

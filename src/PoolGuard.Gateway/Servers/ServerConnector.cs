@@ -14,12 +14,13 @@ namespace PoolGuard.Gateway.Servers;
 /// (SCRAM-SHA-256, md5 or cleartext, as the server asks), then the server's parameters and
 /// cancel key, until the first ReadyForQuery. All within server_connect_timeout.
 /// </summary>
-internal sealed class ServerConnector(TimeSpan connectTimeout)
+internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout)
 {
     public async Task ConnectAsync(ServerConnection server, CancellationToken cancellationToken)
     {
         var database = server.Pool.Database;
         var credentials = ServerCredentials.For(server.Pool);
+        var connectTimeout = currentConnectTimeout(); // reloadable: read once per connect
         server.Host = database.Host;
         server.Port = database.Port;
 

@@ -6,7 +6,7 @@ using PoolGuard.Gateway.Hosting;
 
 namespace PoolGuard.Cli;
 
-/// <summary>`poolguard run -c FILE`: load and validate the config, then serve until SIGINT/SIGTERM, then drain gracefully.</summary>
+/// <summary>`poolguard run -c FILE`: load and validate the config, serve (reloading on SIGHUP or a change of the file) until SIGINT/SIGTERM, then drain gracefully.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -60,7 +60,9 @@ internal static class RunCommand
             stop.Cancel();
         }
 
-        await using var gateway = new GatewayServer(loaded.Config, loggerFactory);
+        await using var gateway = new GatewayServer(loaded.Config, loggerFactory, configFile: loaded.SourceFile);
+        // Watching before listening: a client that sees the port open may already have edited the file.
+        using var reloads = new ReloadTriggers(gateway, loaded.SourceFile, logger);
         try
         {
             gateway.Start();

@@ -1,0 +1,57 @@
+using PoolGuard.Config;
+using PoolGuard.Config.Model;
+
+namespace PoolGuard.Tests.Config;
+
+public sealed class ConfigChangesTests
+{
+    private static readonly PoolGuardConfig Before = new()
+    {
+        DefaultPoolSize = 20,
+        QueryWaitTimeout = TimeSpan.FromSeconds(120),
+        Databases = new Dictionary<string, DatabaseEntry> { ["app"] = new() { Name = "app", Password = "db-secret-1" }, ["old"] = new() { Name = "old" } },
+        Users = new Dictionary<string, UserEntry> { ["alice"] = new() { Name = "alice", Secret = "alice-secret-1" } },
+    };
+
+    [Fact]
+    public void Each_changed_setting_is_one_line_with_old_and_new_value()
+    {
+        var after = Before with
+        {
+            DefaultPoolSize = 5,
+            QueryWaitTimeout = TimeSpan.FromSeconds(30),
+            IgnoreStartupParameters = ["extra_float_digits"],
+            Databases = new Dictionary<string, DatabaseEntry> { ["app"] = new() { Name = "app", Password = "db-secret-1", PoolSize = 7 }, ["new"] = new() { Name = "new" } },
+        };
+
+        var changes = ConfigChanges.Describe(Before, after);
+
+        Assert.Equal(
+        [
+            "DefaultPoolSize: 20 → 5",
+            "QueryWaitTimeout: 120s → 30s",
+            "IgnoreStartupParameters: [] → [extra_float_digits]",
+            "database old: removed",
+            "database new: added",
+            "database app: PoolSize: (not set) → 7",
+        ], changes);
+    }
+
+    [Fact]
+    public void A_changed_password_or_secret_is_named_but_never_shown()
+    {
+        var after = Before with
+        {
+            Databases = new Dictionary<string, DatabaseEntry> { ["app"] = new() { Name = "app", Password = "db-secret-2" }, ["old"] = new() { Name = "old" } },
+            Users = new Dictionary<string, UserEntry> { ["alice"] = new() { Name = "alice", Secret = "alice-secret-2" } },
+        };
+
+        var changes = ConfigChanges.Describe(Before, after);
+
+        Assert.Equal(["database app: Password changed", "user alice: Secret changed"], changes);
+        Assert.DoesNotContain(changes, c => c.Contains("secret-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_same_configuration_changes_nothing() => Assert.Empty(ConfigChanges.Describe(Before, Before with { }));
+}
