@@ -40,6 +40,8 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.MaxPreparedStatements)] = (r, s, c) => r.Int(s) is { } v ? c with { MaxPreparedStatements = v } : c,
         [nameof(PoolGuardConfig.ServerResetQuery)] = (r, s, c) => r.String(s) is { } v ? c with { ServerResetQuery = v } : c,
         [nameof(PoolGuardConfig.IgnoreStartupParameters)] = (r, s, c) => r.List(s) is { } v ? c with { IgnoreStartupParameters = v } : c,
+        [nameof(PoolGuardConfig.StatsUsers)] = (r, s, c) => r.List(s) is { } v ? c with { StatsUsers = v } : c,
+        [nameof(PoolGuardConfig.StatsPeriod)] = (r, s, c) => r.Duration(s) is { } v ? c with { StatsPeriod = v } : c,
     };
 
     public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile];

@@ -43,6 +43,8 @@ internal static class PgBouncerSettings
         ["max_prepared_statements"] = new(nameof(PoolGuardConfig.MaxPreparedStatements), (r, e, c) => r.Int(e) is { } v ? c with { MaxPreparedStatements = v } : c),
         ["server_reset_query"] = new(nameof(PoolGuardConfig.ServerResetQuery), (_, e, c) => c with { ServerResetQuery = e.Value }),
         ["ignore_startup_parameters"] = new(nameof(PoolGuardConfig.IgnoreStartupParameters), (_, e, c) => c with { IgnoreStartupParameters = SettingNames.SplitList(e.Value) }),
+        ["stats_users"] = new(nameof(PoolGuardConfig.StatsUsers), (_, e, c) => c with { StatsUsers = SettingNames.SplitList(e.Value) }),
+        ["stats_period"] = new(nameof(PoolGuardConfig.StatsPeriod), (r, e, c) => r.Duration(e) is { } v ? c with { StatsPeriod = v } : c),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();
