@@ -33,6 +33,20 @@ internal sealed class ClientConnection
     public string User { get; set; } = "";
     public string Database { get; set; } = "";
 
+    /// <summary>The client's application_name from its startup packet (SHOW CLIENTS).</summary>
+    public string ApplicationName { get; set; } = "";
+
+    /// <summary>Logged in to the admin console rather than to a pool.</summary>
+    public bool IsConsole { get; set; }
+
+    // Gateway TimeProvider timestamps for SHOW CLIENTS, written by the session's own task only.
+    /// <summary>When the connection was accepted.</summary>
+    public long ConnectedAt { get; set; }
+    /// <summary>When the client last got a server (in transaction pooling, its last transaction's start).</summary>
+    public long LastRequestAt { get; set; }
+    /// <summary>When the client started waiting for a server; 0 when it is not waiting.</summary>
+    public long WaitStartedAt { get; set; }
+
     /// <summary>The linked server, read by cancel routing on another thread.</summary>
     public ServerConnection? Server
     {

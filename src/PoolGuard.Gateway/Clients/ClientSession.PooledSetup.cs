@@ -20,7 +20,17 @@ internal sealed partial class ClientSession
     {
         while (true)
         {
-            var server = await gateway.Pools.AcquireAsync(pool, client.Slot, client.ShutdownToken).ConfigureAwait(false);
+            var started = BeginWait();
+            ServerConnection server;
+            try
+            {
+                server = await gateway.Pools.AcquireAsync(pool, client.Slot, client.ShutdownToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                client.WaitStartedAt = 0;
+            }
+            EndWait(pool, started);
             _held = server;
             if (server.Transport is null)
             {

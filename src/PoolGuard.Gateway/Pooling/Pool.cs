@@ -54,6 +54,9 @@ internal sealed class Pool
     /// </summary>
     public byte[]? ScramClientKey { get; set; }
 
+    /// <summary>Traffic counters for SHOW STATS; atomics, outside the pool set's lock.</summary>
+    public Stats.PoolStats Stats { get; } = new();
+
     /// <summary>Session settings of transaction-pooled clients: defaults, normalised values, interned sets.</summary>
     public PoolParameters Parameters { get; } = new();
 
