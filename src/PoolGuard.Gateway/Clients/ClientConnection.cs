@@ -15,6 +15,7 @@ internal sealed class ClientConnection
     {
         Transport = transport;
         Remote = transport.Socket.RemoteEndPoint as IPEndPoint;
+        Local = transport.Socket.LocalEndPoint as IPEndPoint;
         // The client's cancel key is ours, not the server's: a server is shared over time, and a
         // stale key must never cancel another client's query.
         ProcessId = Interlocked.Increment(ref s_nextProcessId);
@@ -23,6 +24,7 @@ internal sealed class ClientConnection
 
     public PgTransport Transport { get; }
     public IPEndPoint? Remote { get; }
+    public IPEndPoint? Local { get; }
     public int ProcessId { get; }
     public int SecretKey { get; }
 

@@ -17,12 +17,14 @@ internal sealed class PoolStats
     private long _xactTicks;
     private long _queryTicks;
     private long _waitMicroseconds;
+    private long _clientConnects;
 
-    // The period's averages, replaced whole by Tick: readers see one period's numbers or the next's.
-    private StatsCounters _averages;
-    private StatsCounters _atLastTick;
+    // The last complete stats_period: the totals at its start and its end, replaced together by Tick.
+    private StatsPeriod _lastPeriod = new(default, default, TimeSpan.Zero);
     private long _lastTickAt = Stopwatch.GetTimestamp();
-    private readonly Lock _tick = new();
+
+    /// <summary>A client logged in to the pool.</summary>
+    public void AddClientConnect() => Interlocked.Increment(ref _clientConnects);
 
     /// <summary>A client got a server after waiting <paramref name="wait"/> (measured on the gateway's clock).</summary>
     public void AddAssignment(TimeSpan wait)
@@ -62,23 +64,19 @@ internal sealed class PoolStats
         Volatile.Read(ref _sent),
         Microseconds(Volatile.Read(ref _xactTicks)),
         Microseconds(Volatile.Read(ref _queryTicks)),
-        Volatile.Read(ref _waitMicroseconds));
+        Volatile.Read(ref _waitMicroseconds),
+        Volatile.Read(ref _clientConnects));
 
-    public StatsCounters Averages
-    {
-        get { lock (_tick) { return _averages; } }
-    }
+    /// <summary>The last complete stats_period (zero-length before the first one ends).</summary>
+    public StatsPeriod LastPeriod => Volatile.Read(ref _lastPeriod);
 
-    /// <summary>Ends a stats_period: the averages become those of the period just ended.</summary>
+    /// <summary>Ends a stats_period. Called by one timer only.</summary>
     public void Tick(long now)
     {
-        var totals = Totals;
-        lock (_tick)
-        {
-            _averages = StatsCounters.Average(totals, _atLastTick, Stopwatch.GetElapsedTime(_lastTickAt, now));
-            _atLastTick = totals;
-            _lastTickAt = now;
-        }
+        var end = Totals;
+        var start = _lastPeriod.End;
+        Volatile.Write(ref _lastPeriod, new StatsPeriod(start, end, Stopwatch.GetElapsedTime(_lastTickAt, now)));
+        _lastTickAt = now;
     }
 
     private static long Microseconds(long ticks) => (long)(ticks * (1_000_000.0 / Stopwatch.Frequency));

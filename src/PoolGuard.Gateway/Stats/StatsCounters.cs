@@ -13,7 +13,8 @@ public readonly record struct StatsCounters(
     long BytesSent,
     long XactTimeMicroseconds,
     long QueryTimeMicroseconds,
-    long WaitTimeMicroseconds)
+    long WaitTimeMicroseconds,
+    long ClientConnectCount)
 {
     public static StatsCounters operator +(StatsCounters a, StatsCounters b) => new(
         a.ServerAssignmentCount + b.ServerAssignmentCount,
@@ -23,7 +24,8 @@ public readonly record struct StatsCounters(
         a.BytesSent + b.BytesSent,
         a.XactTimeMicroseconds + b.XactTimeMicroseconds,
         a.QueryTimeMicroseconds + b.QueryTimeMicroseconds,
-        a.WaitTimeMicroseconds + b.WaitTimeMicroseconds);
+        a.WaitTimeMicroseconds + b.WaitTimeMicroseconds,
+        a.ClientConnectCount + b.ClientConnectCount);
 
     /// <summary>
     /// The averages of one period, as PgBouncer computes them: counts and bytes per second; each time
@@ -49,8 +51,19 @@ public readonly record struct StatsCounters(
             PerSecond(now.BytesSent, before.BytesSent),
             Per(now.XactTimeMicroseconds - before.XactTimeMicroseconds, xacts),
             Per(now.QueryTimeMicroseconds - before.QueryTimeMicroseconds, queries),
-            Per(now.WaitTimeMicroseconds - before.WaitTimeMicroseconds, assignments));
+            Per(now.WaitTimeMicroseconds - before.WaitTimeMicroseconds, assignments),
+            PerSecond(now.ClientConnectCount, before.ClientConnectCount));
     }
+}
+
+/// <summary>One stats_period: the totals at its start and end; averages come from the difference.</summary>
+internal sealed record StatsPeriod(StatsCounters Start, StatsCounters End, TimeSpan Length)
+{
+    /// <summary>Several pools' periods (ended by the same tick) as one, e.g. a database's.</summary>
+    public static StatsPeriod operator +(StatsPeriod a, StatsPeriod b) =>
+        new(a.Start + b.Start, a.End + b.End, a.Length > b.Length ? a.Length : b.Length);
+
+    public StatsCounters Averages => StatsCounters.Average(End, Start, Length);
 }
 
 /// <summary>One database's statistics (its pools added up), as SHOW STATS shows a row.</summary>
