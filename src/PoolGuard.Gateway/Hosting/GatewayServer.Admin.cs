@@ -21,7 +21,9 @@ public sealed partial class GatewayServer
 
     private async Task StatsLoopAsync()
     {
-        using var timer = new PeriodicTimer(_gateway.Config.StatsPeriod, _gateway.Time);
+        // Validation keeps stats_period at 1 s or more; a config built in code is held to the same floor.
+        var period = _gateway.Config.StatsPeriod < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _gateway.Config.StatsPeriod;
+        using var timer = new PeriodicTimer(period, _gateway.Time);
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))

@@ -99,7 +99,10 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
             _server!.SyncedTo = link.Desired;
         }
 
-        RelayStats.OnClientRequest(_server!);
+        if (_server is { } server)
+        {
+            RelayStats.OnClientRequest(server);
+        }
         var type = header.Type;
         switch (type)
         {
