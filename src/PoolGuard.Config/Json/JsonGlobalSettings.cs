@@ -42,6 +42,8 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.IgnoreStartupParameters)] = (r, s, c) => r.List(s) is { } v ? c with { IgnoreStartupParameters = v } : c,
         [nameof(PoolGuardConfig.EventLogFile)] = (r, s, c) => r.String(s) is { } v ? c with { EventLogFile = v.Trim() } : c,
         [nameof(PoolGuardConfig.ShutdownTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ShutdownTimeout = v } : c,
+        [nameof(PoolGuardConfig.StatsUsers)] = (r, s, c) => r.List(s) is { } v ? c with { StatsUsers = v } : c,
+        [nameof(PoolGuardConfig.StatsPeriod)] = (r, s, c) => r.Duration(s) is { } v ? c with { StatsPeriod = v } : c,
     };
 
     public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile];

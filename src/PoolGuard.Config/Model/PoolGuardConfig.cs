@@ -12,7 +12,7 @@ public sealed record PoolGuardConfig
 
     public AuthType AuthType { get; init; } = AuthType.ScramSha256;
 
-    /// <summary>Users who may use the admin console (later issue); kept here so configs round-trip.</summary>
+    /// <summary>Users who may run every command on the admin console (virtual database pgbouncer or poolguard).</summary>
     public IReadOnlyList<string> AdminUsers { get; init; } = [];
 
     public PoolMode PoolMode { get; init; } = PoolMode.Session;
@@ -92,6 +92,12 @@ public sealed record PoolGuardConfig
     /// them anyway. 30 s: long enough for ordinary transactions, short enough for an orchestrator's own
     /// grace period (Kubernetes defaults to 30 s; set its terminationGracePeriodSeconds higher).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>Users who may run the admin console's SHOW commands only; admin_users may run everything.</summary>
+    public IReadOnlyList<string> StatsUsers { get; init; } = [];
+
+    /// <summary>How often the averages of SHOW STATS are recomputed; PgBouncer's default (60 s), so
+    /// dashboards built on its avg_* columns read the same rates.</summary>
+    public TimeSpan StatsPeriod { get; init; } = TimeSpan.FromSeconds(60);
 
     public IReadOnlyDictionary<string, DatabaseEntry> Databases { get; init; } =
         new Dictionary<string, DatabaseEntry>(StringComparer.Ordinal);

@@ -24,9 +24,9 @@ internal static class PgBouncerEntries
             return null;
         }
 
-        if (name == "pgbouncer")
+        if (ConsoleDatabases.IsConsole(name))
         {
-            reader.Error(entry, "the database name 'pgbouncer' is reserved for the admin console");
+            reader.Error(entry, $"the database name '{name}' is reserved for the admin console ({ConsoleDatabases.PgBouncer} and {ConsoleDatabases.PoolGuard} both reach it); give the entry another name");
             return null;
         }
 

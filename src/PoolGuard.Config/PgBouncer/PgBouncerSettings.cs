@@ -46,6 +46,8 @@ internal static class PgBouncerSettings
         // PoolGuard's own, so a pgbouncer.ini can turn them on too.
         ["event_log_file"] = new(nameof(PoolGuardConfig.EventLogFile), (_, e, c) => c with { EventLogFile = e.Value.Trim() }),
         ["shutdown_timeout"] = new(nameof(PoolGuardConfig.ShutdownTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ShutdownTimeout = v } : c),
+        ["stats_users"] = new(nameof(PoolGuardConfig.StatsUsers), (_, e, c) => c with { StatsUsers = SettingNames.SplitList(e.Value) }),
+        ["stats_period"] = new(nameof(PoolGuardConfig.StatsPeriod), (r, e, c) => r.Duration(e) is { } v ? c with { StatsPeriod = v } : c),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();

@@ -13,14 +13,12 @@ internal static class PgBouncerUnimplementedSettings
         "logfile", "pidfile", "unix_socket_dir", "unix_socket_mode", "unix_socket_group", "user",
         "reserve_pool_size", "reserve_pool_timeout", "max_db_client_connections", "max_user_client_connections",
         "server_round_robin", "track_extra_parameters", "peer_id", "disable_pqexec", "application_name_add_host",
-        "conffile", "service_name", "job_name", "stats_period", "scram_iterations",
+        "conffile", "service_name", "job_name", "scram_iterations",
         // authentication
         "auth_hba_file", "auth_ident_file", "auth_user", "auth_query", "auth_dbname", "auth_ldap_options",
         // logging
         "syslog", "syslog_ident", "syslog_facility", "log_connections", "log_disconnections", "log_pooler_errors",
         "log_stats", "verbose",
-        // console access
-        "stats_users",
         // sanity checks and timeouts
         "server_reset_query_always", "server_check_delay", "server_check_query", "server_fast_close",
         "server_login_retry", "autodb_idle_timeout", "pool_idle_timeout", "dns_max_ttl", "dns_nxdomain_ttl",

@@ -15,6 +15,7 @@ internal sealed class ClientConnection
     {
         Transport = transport;
         Remote = transport.Socket.RemoteEndPoint as IPEndPoint;
+        Local = transport.Socket.LocalEndPoint as IPEndPoint;
         // The client's cancel key is ours, not the server's: a server is shared over time, and a
         // stale key must never cancel another client's query.
         ProcessId = Interlocked.Increment(ref s_nextProcessId);
@@ -23,6 +24,7 @@ internal sealed class ClientConnection
 
     public PgTransport Transport { get; }
     public IPEndPoint? Remote { get; }
+    public IPEndPoint? Local { get; }
     public int ProcessId { get; }
     public int SecretKey { get; }
 
@@ -32,6 +34,20 @@ internal sealed class ClientConnection
     public Pool? Pool { get; set; }
     public string User { get; set; } = "";
     public string Database { get; set; } = "";
+
+    /// <summary>The client's application_name from its startup packet (SHOW CLIENTS).</summary>
+    public string ApplicationName { get; set; } = "";
+
+    /// <summary>Logged in to the admin console rather than to a pool.</summary>
+    public bool IsConsole { get; set; }
+
+    // Gateway TimeProvider timestamps for SHOW CLIENTS, written by the session's own task only.
+    /// <summary>When the connection was accepted.</summary>
+    public long ConnectedAt { get; set; }
+    /// <summary>When the client last got a server (in transaction pooling, its last transaction's start).</summary>
+    public long LastRequestAt { get; set; }
+    /// <summary>When the client started waiting for a server; 0 when it is not waiting.</summary>
+    public long WaitStartedAt { get; set; }
 
     /// <summary>The linked server, read by cancel routing on another thread.</summary>
     public ServerConnection? Server

@@ -21,7 +21,17 @@ internal sealed partial class ClientSession
         ThrowIfDraining();
         while (true)
         {
-            var server = await gateway.Pools.AcquireAsync(pool, client.Slot, client.ShutdownToken).ConfigureAwait(false);
+            var started = BeginWait();
+            ServerConnection server;
+            try
+            {
+                server = await gateway.Pools.AcquireAsync(pool, client.Slot, client.ShutdownToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                client.WaitStartedAt = 0;
+            }
+            EndWait(pool, started);
             _held = server;
             if (server.Transport is null)
             {

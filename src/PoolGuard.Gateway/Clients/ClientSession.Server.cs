@@ -67,15 +67,36 @@ internal sealed partial class ClientSession
         var reader = client.Transport.Reader;
         var watchStop = new RelayStop();
         var watch = WatchForDisconnectAsync(reader, watchStop, wait);
+        var started = BeginWait();
         try
         {
-            return await gateway.Pools.AcquireAsync(pool, client.Slot, wait.Token).ConfigureAwait(false);
+            var server = await gateway.Pools.AcquireAsync(pool, client.Slot, wait.Token).ConfigureAwait(false);
+            EndWait(pool, started);
+            return server;
         }
         finally
         {
+            client.WaitStartedAt = 0;
             watchStop.Request(reader);
             await watch.ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Marks the client as waiting (SHOW CLIENTS wait) and returns when the wait began.</summary>
+    private long BeginWait()
+    {
+        var now = gateway.Time.GetTimestamp();
+        client.WaitStartedAt = now;
+        return now;
+    }
+
+    /// <summary>The client got a server: one assignment, and its wait, for SHOW STATS.</summary>
+    private void EndWait(Pool pool, long started)
+    {
+        var now = gateway.Time.GetTimestamp();
+        client.WaitStartedAt = 0;
+        client.LastRequestAt = now;
+        pool.Stats.AddAssignment(gateway.Time.GetElapsedTime(started, now));
     }
 
     private static async Task WatchForDisconnectAsync(PipeReader reader, RelayStop stop, CancellationTokenSource wait)

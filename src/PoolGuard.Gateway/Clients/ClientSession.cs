@@ -1,4 +1,5 @@
 using PoolGuard.Config.Model;
+using PoolGuard.Gateway.Admin;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Servers;
@@ -25,6 +26,8 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
 
     public async Task RunAsync()
     {
+        client.ConnectedAt = gateway.Time.GetTimestamp();
+        gateway.Registry.Add(client);
         try
         {
             var login = await LogInAsync().ConfigureAwait(false);
@@ -32,15 +35,21 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             {
                 return;
             }
-            if (login.Value.Pool.Mode == PoolMode.Session)
+            if (login.Value.Console != ConsoleAccess.None)
             {
-                var server = await AcquireServerAsync(login.Value.Pool, login.Value.Parameters).ConfigureAwait(false);
+                await new ConsoleSession(gateway, client, login.Value.Console).RunAsync().ConfigureAwait(false);
+                return;
+            }
+            var pool = login.Value.Pool!;
+            if (pool.Mode == PoolMode.Session)
+            {
+                var server = await AcquireServerAsync(pool, login.Value.Parameters).ConfigureAwait(false);
                 await SendWelcomeAsync(server).ConfigureAwait(false);
                 await RelayAsync(server).ConfigureAwait(false);
             }
             else
             {
-                await PoolTransactionsAsync(login.Value.Pool, login.Value.Parameters).ConfigureAwait(false);
+                await PoolTransactionsAsync(pool, login.Value.Parameters).ConfigureAwait(false);
             }
         }
         catch (ClientLoginException ex)
@@ -81,6 +90,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
                 gateway.Pools.SetClientState(pool, client.Slot, ClientState.Closed);
             }
             client.Transport.Close();
+            gateway.Registry.Remove(client);
         }
     }
 
@@ -108,7 +118,8 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
     private static PgError ShuttingDown =>
         PgError.Fatal(SqlState.AdminShutdown, "PoolGuard is shutting down", "reconnect once the gateway is back");
 
-    private readonly record struct Login(Pool Pool, IReadOnlyList<KeyValuePair<string, string>> Parameters);
+    /// <summary>A logged-in client: its pool and settings, or (Pool null) its rights on the admin console.</summary>
+    private readonly record struct Login(Pool? Pool, IReadOnlyList<KeyValuePair<string, string>> Parameters, ConsoleAccess Console = ConsoleAccess.None);
 
     /// <summary>Startup packet and authentication, all within client_login_timeout.</summary>
     private async Task<Login?> LogInAsync()
@@ -161,7 +172,22 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         client.Database = databaseName;
         var parameters = CheckParameters(startup, config.IgnoreStartupParameters);
 
+        client.ApplicationName = startup.Get("application_name") ?? "";
         var outcome = await gateway.Authenticator.AuthenticateAsync(client.Transport, config.AuthType, user, config.Users, cancellationToken).ConfigureAwait(false);
+
+        if (ConsoleDatabases.IsConsole(databaseName))
+        {
+            // The console: authenticated like any client, then admitted by admin_users / stats_users alone.
+            var access = ConsoleAccessRules.For(config, user);
+            if (access == ConsoleAccess.None)
+            {
+                throw new ClientLoginException(PgError.Fatal(SqlState.InsufficientPrivilege,
+                    $"not allowed on the admin console: user \"{user}\" is in neither admin_users nor stats_users",
+                    "add the user to admin_users (every command) or stats_users (SHOW commands only)"));
+            }
+            client.IsConsole = true;
+            return new Login(null, parameters, access);
+        }
 
         // Checked after authentication, as PostgreSQL does, so only a proven user learns which databases exist.
         if (!config.Databases.TryGetValue(databaseName, out var database))
@@ -176,6 +202,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             pool.ScramClientKey = key;
         }
         client.Pool = pool;
+        pool.Stats.AddClientConnect();
         gateway.Cancels.Register(client);
         return new Login(pool, parameters);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PoolGuard.Config.Model;
+using PoolGuard.Gateway.Admin;
 using PoolGuard.Gateway.Cancel;
 using PoolGuard.Gateway.Clients;
 using PoolGuard.Gateway.Events;
@@ -18,7 +19,9 @@ internal sealed class GatewayContext
         Events = new EventLog(time);
         Pools = new PoolSet(config, time, Events);
         Authenticator = new ClientAuthenticator(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        Connector = new ServerConnector(() => Config.ServerConnectTimeout);
+        Registry = new ConnectionRegistry();
+        Connector = new ServerConnector(() => Config.ServerConnectTimeout, Registry);
+        Inspector = new GatewayInspector(this);
         Cancels = new CancelRouter(() => Config.ServerConnectTimeout);
         Logger = loggerFactory.CreateLogger("PoolGuard.Gateway");
     }
@@ -35,6 +38,8 @@ internal sealed class GatewayContext
     public PoolSet Pools { get; }
     public ClientAuthenticator Authenticator { get; }
     public ServerConnector Connector { get; }
+    public ConnectionRegistry Registry { get; }
+    public GatewayInspector Inspector { get; }
     public CancelRouter Cancels { get; }
     public ILogger Logger { get; }
 }

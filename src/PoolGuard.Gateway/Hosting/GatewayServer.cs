@@ -23,6 +23,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     private Socket? _listener;
     private Task? _acceptLoop;
     private Task? _maintenanceLoop;
+    private Task? _statsLoop;
     private int _clientCount;
 
     /// <param name="config">The validated configuration to start with.</param>
@@ -93,6 +94,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
         _gateway.Events.Publish(GatewayEventKind.Started, null, $"listening on {LocalEndPoint}");
         _acceptLoop = AcceptLoopAsync(listener);
         _maintenanceLoop = MaintenanceLoopAsync();
+        _statsLoop = StatsLoopAsync();
     }
 
     private async Task AcceptLoopAsync(Socket listener)
@@ -171,6 +173,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
         if (_maintenanceLoop is not null)
         {
             await _maintenanceLoop.ConfigureAwait(false);
+        }
+        if (_statsLoop is not null)
+        {
+            await _statsLoop.ConfigureAwait(false);
         }
         _gateway.Pools.CloseIdle();
         _gateway.Events.Publish(GatewayEventKind.Stopped, null, "gateway stopped");

@@ -62,6 +62,8 @@ internal sealed class Pool
 
     /// <summary>The saturation episode under way, if any (guarded by <see cref="Lock"/>).</summary>
     public SaturationEpisode Saturation { get; } = new();
+    /// <summary>Traffic counters for SHOW STATS; atomics, outside the pool set's lock.</summary>
+    public Stats.PoolStats Stats { get; } = new();
 
     /// <summary>Session settings of transaction-pooled clients: defaults, normalised values, interned sets.</summary>
     public PoolParameters Parameters { get; } = new();

@@ -63,6 +63,18 @@ internal sealed class ServerConnection
     /// <summary>Prepared statements the gateway made on this server (transaction pooling).</summary>
     public ServerStatements? Statements { get; set; }
 
+    // SHOW STATS / SHOW SERVERS bookkeeping (Stats.RelayStats): plain fields, one writer each at a time.
+    /// <summary>Bytes the client direction has forwarded to this server, ever; written by the client pump.</summary>
+    public long ClientBytes;
+    /// <summary>How much of <see cref="ClientBytes"/> is already in the pool's statistics; written by the server pump.</summary>
+    public long ClientBytesCounted;
+    /// <summary>Stopwatch timestamp of the first message of the request in flight; 0 when none.</summary>
+    public long RequestStartedAt;
+    /// <summary>Stopwatch timestamp of the start of the open transaction; 0 outside one.</summary>
+    public long XactStartedAt;
+    /// <summary>Stopwatch timestamp of the last request a client sent through this server; 0 before any.</summary>
+    public long LastRequestAt;
+
     /// <summary>Set when anything leaves it in a state the next client must not inherit.</summary>
     public bool IsDirty { get; set; }
 

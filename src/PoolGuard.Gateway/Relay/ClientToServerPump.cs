@@ -1,5 +1,6 @@
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;
@@ -38,9 +39,12 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
             return End(ClientEnd.Terminated, null);
         }
         Track(header.Type);
+        RelayStats.OnClientRequest(server);
         timeouts?.OnClientData(Volatile.Read(ref server.PendingReadyForQuery) > 0);
         return HeaderDecision.Forward;
     }
+
+    protected override void OnForwarded(long bytes) => RelayStats.OnClientBytes(server, bytes);
 
     private HeaderDecision End(ClientEnd end, string? violation)
     {

@@ -183,6 +183,11 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
         return keepGoing;
     }
 
+    /// <summary>After each read's scanned bytes went out: <paramref name="bytes"/> of the source were forwarded (once per read, not per message).</summary>
+    protected virtual void OnForwarded(long bytes)
+    {
+    }
+
     /// <summary>What a direction makes of a read before it is scanned.</summary>
     protected enum Prelude
     {
@@ -255,6 +260,10 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
                 Source.AdvanceTo(buffer.End);
                 AtMessageBoundary = false;
                 return PumpOutcome.WriteFailed;
+            }
+            if (consumed > 0)
+            {
+                OnForwarded(consumed);
             }
             var consumedTo = buffer.GetPosition(consumed);
             // A stopped pump leaves what follows for whoever reads next, and it must not be marked

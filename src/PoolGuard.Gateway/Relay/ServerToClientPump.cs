@@ -1,5 +1,6 @@
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
@@ -25,6 +26,8 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
 
     /// <summary>Called at each ReadyForQuery that leaves the session idle outside a transaction with nothing unanswered.</summary>
     public Action? OnIdle { get; init; }
+    /// <summary>Bytes forwarded to the client and not yet in the statistics (SHOW STATS total_sent).</summary>
+    private long _sent;
 
     /// <summary>
     /// Completes once every query forwarded so far has been answered up to its ReadyForQuery. The
@@ -44,6 +47,8 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
     public async Task<ServerEnd> RunAsync()
     {
         var outcome = await PumpAsync().ConfigureAwait(false);
+        RelayStats.OnRelayEnd(server, _sent);
+        _sent = 0;
         if (outcome != PumpOutcome.Stopped)
         {
             // Whatever else happened, this server's stream can no longer be trusted.
@@ -70,7 +75,10 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
             {
                 return HeaderDecision.WaitForMore;
             }
+            var wasIdle = server.TransactionStatus == TransactionStatus.Idle;
             server.TransactionStatus = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
+            RelayStats.OnReadyForQuery(server, wasIdle, server.TransactionStatus, _sent);
+            _sent = 0;
             var pending = Interlocked.Decrement(ref server.PendingReadyForQuery);
             if (pending <= 0)
             {
@@ -81,8 +89,10 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
                 }
             }
             timeouts?.OnReadyForQuery(server.TransactionStatus, pending > 0);
+            LastType = header.Type;
+            return HeaderDecision.Forward;
         }
-        else if (header.Type == BackendMessage.ErrorResponse && timeouts?.TakeQueryCancelled() == true)
+        if (header.Type == BackendMessage.ErrorResponse && timeouts?.TakeQueryCancelled() == true)
         {
             ErrorResponseWriter.WriteError(Emit(), QueryTimeoutError.For(timeouts.Duration(TimeoutKind.Query)));
             Drop(header.TotalSize);
@@ -98,4 +108,7 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
         LastType = header.Type;
         return HeaderDecision.Forward;
     }
+
+    /// <summary>Counted per read; a read's bytes reach the statistics at the next ReadyForQuery or when the relay ends.</summary>
+    protected override void OnForwarded(long bytes) => _sent += bytes;
 }

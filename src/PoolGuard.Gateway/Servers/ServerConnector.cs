@@ -14,10 +14,12 @@ namespace PoolGuard.Gateway.Servers;
 /// (SCRAM-SHA-256, md5 or cleartext, as the server asks), then the server's parameters and
 /// cancel key, until the first ReadyForQuery. All within server_connect_timeout.
 /// </summary>
-internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout)
+internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, Admin.ConnectionRegistry? registry = null)
 {
     public async Task ConnectAsync(ServerConnection server, CancellationToken cancellationToken)
     {
+        // Every server is opened here (for a client or for min_pool_size), so SHOW SERVERS sees them all.
+        registry?.Add(server);
         var database = server.Pool.Database;
         var credentials = ServerCredentials.For(server.Pool);
         var connectTimeout = currentConnectTimeout(); // reloadable: read once per connect

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;
 
@@ -98,6 +99,10 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
             _server!.SyncedTo = link.Desired;
         }
 
+        if (_server is { } server)
+        {
+            RelayStats.OnClientRequest(server);
+        }
         var type = header.Type;
         switch (type)
         {
@@ -142,6 +147,14 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
             Expect(type);
         }
         return HeaderDecision.Forward;
+    }
+
+    protected override void OnForwarded(long bytes)
+    {
+        if (_server is { } server)
+        {
+            RelayStats.OnClientBytes(server, bytes);
+        }
     }
 
     private void Expect(byte kind, ResponseAction action = ResponseAction.Forward, string? statement = null)

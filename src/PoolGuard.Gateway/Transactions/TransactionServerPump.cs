@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
@@ -31,6 +32,9 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     /// <summary>Statement pooling refused a transaction block: the server must be rolled back before reuse.</summary>
     public bool NeedsRollback { get; private set; }
 
+    /// <summary>Bytes forwarded to the client and not yet in the statistics (SHOW STATS total_sent).</summary>
+    private long _sent;
+
     /// <summary>The link ended at a ReadyForQuery that gave the server up (or refused a transaction block).</summary>
     private bool _released;
 
@@ -49,6 +53,8 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         SettingsError = null;
         Source = server.Transport!.Reader;
         var outcome = await PumpAsync().ConfigureAwait(false);
+        RelayStats.OnRelayEnd(server, _sent);
+        _sent = 0;
         if (outcome is not PumpOutcome.Stopped and not PumpOutcome.Ended)
         {
             server.IsDirty = true;
@@ -116,6 +122,9 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         return Pass(header, swallowing);
     }
 
+    /// <summary>Counted per read; a read's bytes reach the statistics at the next ReadyForQuery or when the link ends.</summary>
+    protected override void OnForwarded(long bytes) => _sent += bytes;
+
     private HeaderDecision Pass(MessageHeader header, bool drop)
     {
         if (drop)
@@ -159,8 +168,15 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
             return HeaderDecision.WaitForMore;
         }
         var status = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
-        _server!.TransactionStatus = status;
+        var wasIdle = _server!.TransactionStatus == TransactionStatus.Idle;
+        _server.TransactionStatus = status;
         var action = _hasHead ? _head.Action : ResponseAction.Forward;
+        if (action != ResponseAction.Swallow)
+        {
+            // The gateway's own settings query is no query of the client's.
+            RelayStats.OnReadyForQuery(_server, wasIdle, status, _sent);
+            _sent = 0;
+        }
         var release = false;
         var refuse = false;
         lock (link.Sync)

@@ -13,6 +13,7 @@ public static class SqlState
     public const string InvalidCatalogName = "3D000";
     public const string TooManyConnections = "53300";
     public const string InsufficientPrivilege = "42501";
+    public const string SyntaxError = "42601";
     public const string AdminShutdown = "57P01";
     public const string CannotConnectNow = "57P03";
     public const string QueryCanceled = "57014";

@@ -1,0 +1,64 @@
+using System.Globalization;
+using PoolGuard.Config.Model;
+using PoolGuard.Config.Values;
+
+namespace PoolGuard.Config.PgBouncer;
+
+/// <summary>One row of SHOW CONFIG: a setting under its pgbouncer.ini name, as PgBouncer prints it.</summary>
+public sealed record ConfigListingRow(string Key, string Value, string Default, bool Changeable);
+
+/// <summary>
+/// Every global setting of the configuration model under its pgbouncer.ini key, in PgBouncer's
+/// formats (durations in seconds, lists comma-separated), with the default beside it. The admin
+/// console's SHOW CONFIG prints it; a unit test checks that no model setting is missing.
+/// </summary>
+public static class PgBouncerConfigListing
+{
+    private sealed record Entry(string Key, Func<PoolGuardConfig, string> Read, bool Changeable = true);
+
+    /// <summary>listen_addr and listen_port need a restart, as in PgBouncer (and stats_period here); the rest are applied by a reload.</summary>
+    private static readonly Entry[] Entries =
+    [
+        new("listen_addr", c => c.ListenAddress, Changeable: false),
+        new("listen_port", c => Number(c.ListenPort), Changeable: false),
+        new("auth_type", c => SettingNames.Text(c.AuthType)),
+        new("admin_users", c => string.Join(',', c.AdminUsers)),
+        new("pool_mode", c => PoolModeText(c.PoolMode)),
+        new("default_pool_size", c => Number(c.DefaultPoolSize)),
+        new("min_pool_size", c => Number(c.MinPoolSize)),
+        new("max_client_conn", c => Number(c.MaxClientConn)),
+        new("max_db_connections", c => Number(c.MaxDbConnections)),
+        new("max_user_connections", c => Number(c.MaxUserConnections)),
+        new("max_server_connections", c => Number(c.MaxServerConnections)),
+        new("max_waiting_clients", c => Number(c.MaxWaitingClients)),
+        new("query_wait_timeout", c => Seconds(c.QueryWaitTimeout)),
+        new("client_login_timeout", c => Seconds(c.ClientLoginTimeout)),
+        new("server_idle_timeout", c => Seconds(c.ServerIdleTimeout)),
+        new("server_lifetime", c => Seconds(c.ServerLifetime)),
+        new("server_connect_timeout", c => Seconds(c.ServerConnectTimeout)),
+        new("query_timeout", c => Seconds(c.QueryTimeout)),
+        new("idle_transaction_timeout", c => Seconds(c.IdleTransactionTimeout)),
+        new("client_idle_timeout", c => Seconds(c.ClientIdleTimeout)),
+        new("max_prepared_statements", c => Number(c.MaxPreparedStatements)),
+        new("server_reset_query", c => c.ServerResetQuery),
+        new("ignore_startup_parameters", c => string.Join(',', c.IgnoreStartupParameters)),
+        new("stats_users", c => string.Join(',', c.StatsUsers)),
+        // Read once when the gateway starts its statistics timer.
+        new("stats_period", c => Seconds(c.StatsPeriod), Changeable: false),
+        new("event_log_file", c => c.EventLogFile),
+        new("shutdown_timeout", c => Seconds(c.ShutdownTimeout)),
+    ];
+
+    private static readonly PoolGuardConfig Defaults = new();
+
+    public static IReadOnlyList<ConfigListingRow> Describe(PoolGuardConfig config) =>
+        [.. Entries.Select(e => new ConfigListingRow(e.Key, e.Read(config), e.Read(Defaults), e.Changeable))];
+
+    /// <summary>pgbouncer.ini spells pool modes in lower case.</summary>
+    public static string PoolModeText(PoolMode mode) => mode.ToString().ToLowerInvariant();
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>PgBouncer prints durations as seconds; fractions keep up to three decimals.</summary>
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}

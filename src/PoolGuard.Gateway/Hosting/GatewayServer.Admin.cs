@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using PoolGuard.Gateway.Admin;
+using PoolGuard.Gateway.Stats;
+
+namespace PoolGuard.Gateway.Hosting;
+
+/// <summary>
+/// Read-only views for the rest of the program (the admin HTTP API): the same numbers the admin
+/// console's SHOW commands print. And the stats_period timer that turns totals into averages.
+/// </summary>
+public sealed partial class GatewayServer
+{
+    /// <summary>Logged-in clients (pooled and on the admin console), as SHOW CLIENTS lists them.</summary>
+    public IReadOnlyList<ClientConnectionInfo> GetClients() => _gateway.Inspector.Clients();
+
+    /// <summary>Open server connections, as SHOW SERVERS lists them.</summary>
+    public IReadOnlyList<ServerConnectionInfo> GetServers() => _gateway.Inspector.Servers();
+
+    /// <summary>Per-database traffic statistics, as SHOW STATS prints them.</summary>
+    public IReadOnlyList<DatabaseStats> GetStats() => _gateway.Inspector.Stats();
+
+    private async Task StatsLoopAsync()
+    {
+        // Validation keeps stats_period at 1 s or more; a config built in code is held to the same floor.
+        var period = _gateway.Config.StatsPeriod < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : _gateway.Config.StatsPeriod;
+        using var timer = new PeriodicTimer(period, _gateway.Time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                var now = Stopwatch.GetTimestamp();
+                foreach (var pool in _gateway.Pools.ListPools())
+                {
+                    pool.Stats.Tick(now);
+                }
+                _gateway.Registry.PruneClosedServers();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
