@@ -149,6 +149,44 @@ internal sealed class JsonSettingReader(
         return names.Count == 0 ? null : [.. names];
     }
 
+    public TlsMode? TlsMode(IConfigurationSection section)
+    {
+        var text = Scalar(section, TlsSettingNames.ModeForms);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TlsSettingNames.TryParseMode(text, out var value))
+        {
+            return value;
+        }
+
+        Error(section, $"expected one of {TlsSettingNames.ModeForms}, got {SettingNames.Quote(text)}");
+        return null;
+    }
+
+    public System.Security.Authentication.SslProtocols? TlsProtocols(IConfigurationSection section)
+    {
+        var text = Scalar(section, TlsSettingNames.ProtocolForms);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (TlsSettingNames.TryParseProtocols(text, out var value, out var reason))
+        {
+            return value;
+        }
+
+        Error(section, reason!);
+        return null;
+    }
+
+    /// <summary>A file path, relative to the JSON file's directory (like AuthFile), so config and certificates move together.</summary>
+    public string? FilePath(IConfigurationSection section) =>
+        Scalar(section, "a file path") is { } text ? Path.GetFullPath(text, Path.GetDirectoryName(file)!) : null;
+
     /// <summary>The section's text, or null when not set or when it is an object/list where a single value belongs.</summary>
     private string? Scalar(IConfigurationSection section, string expected, bool trim = true)
     {

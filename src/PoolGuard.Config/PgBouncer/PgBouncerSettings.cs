@@ -43,6 +43,16 @@ internal static class PgBouncerSettings
         ["max_prepared_statements"] = new(nameof(PoolGuardConfig.MaxPreparedStatements), (r, e, c) => r.Int(e) is { } v ? c with { MaxPreparedStatements = v } : c),
         ["server_reset_query"] = new(nameof(PoolGuardConfig.ServerResetQuery), (_, e, c) => c with { ServerResetQuery = e.Value }),
         ["ignore_startup_parameters"] = new(nameof(PoolGuardConfig.IgnoreStartupParameters), (_, e, c) => c with { IgnoreStartupParameters = SettingNames.SplitList(e.Value) }),
+        ["client_tls_sslmode"] = new(nameof(PoolGuardConfig.ClientTlsSslMode), (r, e, c) => r.TlsMode(e) is { } v ? c with { ClientTlsSslMode = v } : c),
+        ["client_tls_cert_file"] = new(nameof(PoolGuardConfig.ClientTlsCertFile), (_, e, c) => c with { ClientTlsCertFile = IniValueReader.FilePath(e) }),
+        ["client_tls_key_file"] = new(nameof(PoolGuardConfig.ClientTlsKeyFile), (_, e, c) => c with { ClientTlsKeyFile = IniValueReader.FilePath(e) }),
+        ["client_tls_ca_file"] = new(nameof(PoolGuardConfig.ClientTlsCaFile), (_, e, c) => c with { ClientTlsCaFile = IniValueReader.FilePath(e) }),
+        ["client_tls_protocols"] = new(nameof(PoolGuardConfig.ClientTlsProtocols), (r, e, c) => r.TlsProtocols(e) is { } v ? c with { ClientTlsProtocols = v } : c),
+        ["server_tls_sslmode"] = new(nameof(PoolGuardConfig.ServerTlsSslMode), (r, e, c) => r.TlsMode(e) is { } v ? c with { ServerTlsSslMode = v } : c),
+        ["server_tls_ca_file"] = new(nameof(PoolGuardConfig.ServerTlsCaFile), (_, e, c) => c with { ServerTlsCaFile = IniValueReader.FilePath(e) }),
+        ["server_tls_cert_file"] = new(nameof(PoolGuardConfig.ServerTlsCertFile), (_, e, c) => c with { ServerTlsCertFile = IniValueReader.FilePath(e) }),
+        ["server_tls_key_file"] = new(nameof(PoolGuardConfig.ServerTlsKeyFile), (_, e, c) => c with { ServerTlsKeyFile = IniValueReader.FilePath(e) }),
+        ["server_tls_protocols"] = new(nameof(PoolGuardConfig.ServerTlsProtocols), (r, e, c) => r.TlsProtocols(e) is { } v ? c with { ServerTlsProtocols = v } : c),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();

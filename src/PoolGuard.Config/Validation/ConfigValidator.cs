@@ -33,6 +33,7 @@ internal sealed partial class ConfigValidator
         validator.CheckDatabases();
         validator.CheckUsers();
         validator.CheckAuthentication();
+        validator.CheckTls();
     }
 
     private void CheckListener()
