@@ -5,6 +5,7 @@ using PoolGuard.Gateway.Clients;
 using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Tls;
 
 namespace PoolGuard.Gateway.Hosting;
 
@@ -18,8 +19,9 @@ internal sealed class GatewayContext
         Events = new EventLog(time);
         Pools = new PoolSet(config, time, Events);
         Authenticator = new ClientAuthenticator(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        Connector = new ServerConnector(config.ServerConnectTimeout);
-        Cancels = new CancelRouter(config.ServerConnectTimeout);
+        Tls = new TlsCertificates(config);
+        Connector = new ServerConnector(config.ServerConnectTimeout, Tls);
+        Cancels = new CancelRouter(config.ServerConnectTimeout, Tls);
         Logger = loggerFactory.CreateLogger("PoolGuard.Gateway");
     }
 
@@ -30,5 +32,8 @@ internal sealed class GatewayContext
     public ClientAuthenticator Authenticator { get; }
     public ServerConnector Connector { get; }
     public CancelRouter Cancels { get; }
+
+    /// <summary>TLS certificates and modes for both sides, swapped as a whole on reload.</summary>
+    public TlsCertificates Tls { get; }
     public ILogger Logger { get; }
 }

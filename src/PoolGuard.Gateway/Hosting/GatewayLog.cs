@@ -37,4 +37,7 @@ internal static partial class GatewayLog
 
     [LoggerMessage(12, LogLevel.Information, "{Client} disconnected: {Timeout} timeout")]
     public static partial void ClientTimedOut(this ILogger logger, string client, string timeout);
+
+    [LoggerMessage(40, LogLevel.Information, "TLS handshake with {Client} failed: {Reason}")]
+    public static partial void ClientTlsFailed(this ILogger logger, string client, string reason);
 }
