@@ -149,32 +149,28 @@ internal sealed class JsonSettingReader(
         return names.Count == 0 ? null : [.. names];
     }
 
-    public TlsMode? TlsMode(IConfigurationSection section)
+    public TlsMode? TlsMode(IConfigurationSection section) =>
+        Parsed(section, TlsSettingNames.ModeForms, (string text, out Model.TlsMode value, out string? reason) =>
+        {
+            reason = $"expected one of {TlsSettingNames.ModeForms}, got {SettingNames.Quote(text)}";
+            return TlsSettingNames.TryParseMode(text, out value);
+        });
+
+    public System.Security.Authentication.SslProtocols? TlsProtocols(IConfigurationSection section) =>
+        Parsed<System.Security.Authentication.SslProtocols>(section, TlsSettingNames.ProtocolForms, TlsSettingNames.TryParseProtocols);
+
+    private delegate bool Parser<T>(string text, out T value, out string? reason);
+
+    /// <summary>A scalar turned into <typeparamref name="T"/> by <paramref name="parse"/>, whose reason is the error when it fails.</summary>
+    private T? Parsed<T>(IConfigurationSection section, string expected, Parser<T> parse)
+        where T : struct
     {
-        var text = Scalar(section, TlsSettingNames.ModeForms);
-        if (text is null)
+        if (Scalar(section, expected) is not { } text)
         {
             return null;
         }
 
-        if (TlsSettingNames.TryParseMode(text, out var value))
-        {
-            return value;
-        }
-
-        Error(section, $"expected one of {TlsSettingNames.ModeForms}, got {SettingNames.Quote(text)}");
-        return null;
-    }
-
-    public System.Security.Authentication.SslProtocols? TlsProtocols(IConfigurationSection section)
-    {
-        var text = Scalar(section, TlsSettingNames.ProtocolForms);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (TlsSettingNames.TryParseProtocols(text, out var value, out var reason))
+        if (parse(text, out var value, out var reason))
         {
             return value;
         }
