@@ -39,14 +39,17 @@ internal sealed class TlsContext
                 [.. chain.Where(c => c.Thumbprint != certificate.Thumbprint)], offline: true);
         }
 
-        if (config.ClientTlsCaFile is { } clientCa && ClientMode != TlsMode.Disable)
+        // The validator reports these when a file is loaded; a configuration built in code gets the same refusal here.
+        if (ClientMode >= TlsMode.VerifyCa)
         {
-            _clientAuthorities = TlsFiles.LoadCertificateAuthorities(clientCa);
+            _clientAuthorities = TlsFiles.LoadCertificateAuthorities(config.ClientTlsCaFile
+                ?? throw new TlsFileException($"client_tls_ca_file is not set, and client_tls_sslmode {TlsModes.Text(ClientMode)} needs it"));
         }
 
-        if (config.ServerTlsCaFile is { } serverCa && ServerMode != TlsMode.Disable)
+        if (ServerMode >= TlsMode.VerifyCa)
         {
-            _serverAuthorities = TlsFiles.LoadCertificateAuthorities(serverCa);
+            _serverAuthorities = TlsFiles.LoadCertificateAuthorities(config.ServerTlsCaFile
+                ?? throw new TlsFileException($"server_tls_ca_file is not set, and server_tls_sslmode {TlsModes.Text(ServerMode)} needs it"));
         }
 
         if (config.ServerTlsCertFile is { } serverCert && config.ServerTlsKeyFile is { } serverKey && ServerMode != TlsMode.Disable)
@@ -58,9 +61,6 @@ internal sealed class TlsContext
     public TlsMode ClientMode { get; }
     public TlsMode ServerMode { get; }
     public string? ServerCaFile { get; }
-
-    /// <summary>The certificate clients are shown now (for tests and diagnostics).</summary>
-    public X509Certificate2? ClientFacingCertificate => _clientFacingCertificate?.TargetCertificate;
 
     public static TlsContext Load(PoolGuardConfig config) => new(config);
 
