@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Events;
@@ -50,6 +54,76 @@ public sealed class ServerTlsTests : IDisposable
         Assert.Contains(gateway.Server.Events.Recent(), e => e.Kind == GatewayEventKind.ServerConnectFailed);
         await gateway.AssertPoolSettledAsync();
         Assert.Equal(0, gateway.Server.ServerConnections);
+    }
+
+    [SkippableFact]
+    public async Task Verify_full_refuses_a_certificate_that_does_not_name_the_host_where_verify_ca_gets_past_tls()
+    {
+        PgSandbox.Require();
+        using var certificates = new TestCertificates(_directory);
+        var (authority, caFile) = certificates.Authority("ca");
+        var (certFile, keyFile) = certificates.Signed(authority, "elsewhere", "db.example.com");
+        using var certificate = X509Certificate2.CreateFromPemFile(certFile, keyFile);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = ServeTlsOnlyAsync(listener, certificate, stop.Token);
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        DatabaseEntry Fake() => new() { Name = "app", Host = "127.0.0.1", Port = port };
+
+        await using (var full = GatewayHarness.Start(c => WithServerTls(c, TlsMode.VerifyFull, caFile) with { Databases = new Dictionary<string, DatabaseEntry> { ["app"] = Fake() } }))
+        {
+            var error = await Assert.ThrowsAsync<PostgresException>(() => full.OpenAsync().WaitAsync(Bound));
+            Assert.Contains("its certificate does not name the host \"127.0.0.1\"", error.MessageText, StringComparison.Ordinal);
+        }
+
+        // verify-ca checks only the chain: the handshake succeeds and the login fails later, on the fake server's silence.
+        await using (var ca = GatewayHarness.Start(c => WithServerTls(c, TlsMode.VerifyCa, caFile) with
+        {
+            ServerConnectTimeout = TimeSpan.FromSeconds(2),
+            Databases = new Dictionary<string, DatabaseEntry> { ["app"] = Fake() },
+        }))
+        {
+            var error = await Assert.ThrowsAsync<PostgresException>(() => ca.OpenAsync().WaitAsync(Bound));
+            Assert.Contains("server_connect_timeout", error.MessageText, StringComparison.Ordinal);
+        }
+
+        await stop.CancelAsync();
+        listener.Stop();
+        await serving.WaitAsync(Bound);
+    }
+
+    /// <summary>A stand-in server that says 'S' to SSLRequest, completes the handshake, then never speaks.</summary>
+    private static async Task ServeTlsOnlyAsync(TcpListener listener, X509Certificate2 certificate, CancellationToken cancellationToken)
+    {
+        var held = new List<SslStream>();
+        try
+        {
+            while (true)
+            {
+                var socket = await listener.AcceptSocketAsync(cancellationToken);
+                var stream = new NetworkStream(socket, ownsSocket: true);
+                var ssl = new SslStream(stream);
+                held.Add(ssl);
+                try
+                {
+                    await stream.ReadExactlyAsync(new byte[8], cancellationToken);
+                    await stream.WriteAsync("S"u8.ToArray(), cancellationToken);
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate }, cancellationToken);
+                }
+                catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException)
+                {
+                    // The gateway refused our certificate: what verify-full is for.
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            held.ForEach(s => s.Dispose());
+        }
     }
 
     [SkippableFact]
