@@ -17,6 +17,7 @@
 #   export POOLGUARD_TEST_PG_DIR='/tmp/poolguard-sandbox'    (also the unix socket dir)
 #   export POOLGUARD_TEST_PG_MAX_CONNECTIONS='40'
 #   export POOLGUARD_TEST_PG_BIN='/usr/lib/postgresql/15/bin' (psql, pgbench, pg_ctl)
+#   export POOLGUARD_TEST_PG_CA='/tmp/poolguard-sandbox/tls/ca.crt' (CA of the server's TLS certificate)
 # Log messages go to stderr.
 #
 # env: POOLGUARD_SANDBOX_DIR (default /tmp/poolguard-sandbox), POOLGUARD_SANDBOX_PORT
@@ -28,6 +29,8 @@
 # Cluster: listen_addresses=127.0.0.1 only, unix socket in the sandbox dir, fsync/
 # synchronous_commit/full_page_writes off, superuser_reserved_connections=3,
 # shared_buffers=128MB, log in $DIR/postgres.log.
+# TLS: ssl=on with a throwaway CA and a server certificate for localhost / 127.0.0.1 made by openssl
+# in $DIR/tls (CA: tls/ca.crt); plain TCP stays allowed, so clients choose (sslmode=disable works).
 # Auth: local trust; TCP scram-sha-256, except role md5_user (md5).
 # Roles: postgres (superuser, random password), scram_user/scram_pw (SCRAM secret),
 #        md5_user/md5_pw (md5 hash), app_user/app_pw (SCRAM); databases app and pgbench
@@ -68,6 +71,7 @@ USERFILE="$SANDBOX_DIR/os_user"
 PARAMSFILE="$SANDBOX_DIR/params"
 MARKER="$SANDBOX_DIR/.poolguard-sandbox"
 READY="$SANDBOX_DIR/.ready"
+TLS_DIR="$SANDBOX_DIR/tls"
 HOST=127.0.0.1
 MAXCONN="${POOLGUARD_SANDBOX_MAX_CONNECTIONS:-40}"
 REQ_PORT="${POOLGUARD_SANDBOX_PORT:-}"
@@ -165,7 +169,7 @@ healthy() {
   [ "$out" = 1 ]
 }
 
-wanted_params() { printf 'maxconn=%s port=%s user=%s pgbin=%s\n' "$MAXCONN" "${REQ_PORT:-auto}" "$OS_USER" "$PGBIN"; }
+wanted_params() { printf 'maxconn=%s port=%s user=%s pgbin=%s tls=1\n' "$MAXCONN" "${REQ_PORT:-auto}" "$OS_USER" "$PGBIN"; }
 
 port_free() {  # port_free <port>: nothing listens on / is bound to it
   local p="$1"
@@ -235,6 +239,10 @@ log_connections = off
 log_disconnections = off
 log_timezone = 'UTC'
 timezone = 'UTC'
+ssl = on
+ssl_cert_file = '$TLS_DIR/server.crt'
+ssl_key_file = '$TLS_DIR/server.key'
+ssl_ca_file = '$TLS_DIR/ca.crt'
 EOF
   put_user_file "$tmp" "$DATA/poolguard.conf" 0600
 }
@@ -275,6 +283,33 @@ create_cluster() {
     || { cat "$SANDBOX_DIR/initdb.log" >&2; pg_die "initdb failed"; }
   as_user bash -c "printf '%s\n' \"include 'poolguard.conf'\" >> '$DATA/postgresql.conf'"
   write_hba
+}
+
+# A throwaway CA and a server certificate it signs, for localhost and 127.0.0.1 (tests that check the
+# host name use either). EC P-256: quick to make. The CA key stays in the sandbox dir and dies with it.
+make_tls() {
+  local tmp; tmp="$(mktemp -d "$SANDBOX_DIR/tls.XXXXXX")"
+  pg_log "making a throwaway CA and server certificate in $TLS_DIR"
+  (
+    cd "$tmp"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
+      -subj "/CN=PoolGuard sandbox CA" -keyout ca.key -out ca.crt \
+      -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -subj "/CN=localhost" -keyout server.key -out server.csr
+    printf '%s\n' 'subjectAltName=DNS:localhost,IP:127.0.0.1' 'basicConstraints=CA:FALSE' \
+      'keyUsage=critical,digitalSignature,keyEncipherment' 'extendedKeyUsage=serverAuth' >server.ext
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 \
+      -extfile server.ext -out server.crt
+  ) >"$SANDBOX_DIR/tls.log" 2>&1 || { cat "$SANDBOX_DIR/tls.log" >&2; pg_die "openssl could not make the sandbox certificates"; }
+  mkdir -p "$TLS_DIR"
+  chmod 0755 "$TLS_DIR"
+  install -m 0644 "$tmp/ca.crt" "$TLS_DIR/ca.crt"
+  install -m 0600 "$tmp/ca.key" "$TLS_DIR/ca.key"
+  put_user_file "$tmp/server.crt" "$TLS_DIR/server.crt" 0644
+  # PostgreSQL refuses a key that others can read.
+  put_user_file "$tmp/server.key" "$TLS_DIR/server.key" 0600
+  rm -rf -- "$tmp"
 }
 
 start_server() {
@@ -355,6 +390,7 @@ export POOLGUARD_TEST_PG_SUPERPASS='$pw'
 export POOLGUARD_TEST_PG_DIR='$SANDBOX_DIR'
 export POOLGUARD_TEST_PG_MAX_CONNECTIONS='$MAXCONN'
 export POOLGUARD_TEST_PG_BIN='$PGBIN'
+export POOLGUARD_TEST_PG_CA='$TLS_DIR/ca.crt'
 EOF
   chmod 0600 "$tmp"
   mv -f "$tmp" "$ENVFILE"
@@ -389,9 +425,11 @@ cmd_start() {
     wipe_dir
   fi
   ensure_postgres_installed
+  ensure_openssl_installed
   ensure_os_user
   trap 'on_start_error $LINENO' ERR
   create_cluster
+  make_tls
   start_server
   setup_roles
   write_env

@@ -67,3 +67,10 @@ ensure_postgres_installed() {
     [ -x "$PGBIN/$b" ] || pg_die "$PGBIN/$b still missing after installing PostgreSQL ${PG_MAJOR}"
   done
 }
+
+# openssl makes the sandbox's throwaway TLS certificates (scripts/pg-sandbox.sh).
+ensure_openssl_installed() {
+  command -v openssl >/dev/null 2>&1 && return 0
+  is_root || pg_die "openssl is not installed and we are not root; install it with: sudo apt-get install openssl" 3
+  apt_install openssl
+}

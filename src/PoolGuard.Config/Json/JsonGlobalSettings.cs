@@ -44,6 +44,16 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.ShutdownTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { ShutdownTimeout = v } : c,
         [nameof(PoolGuardConfig.StatsUsers)] = (r, s, c) => r.List(s) is { } v ? c with { StatsUsers = v } : c,
         [nameof(PoolGuardConfig.StatsPeriod)] = (r, s, c) => r.Duration(s) is { } v ? c with { StatsPeriod = v } : c,
+        [nameof(PoolGuardConfig.ClientTlsSslMode)] = (r, s, c) => r.TlsMode(s) is { } v ? c with { ClientTlsSslMode = v } : c,
+        [nameof(PoolGuardConfig.ClientTlsCertFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ClientTlsCertFile = v } : c,
+        [nameof(PoolGuardConfig.ClientTlsKeyFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ClientTlsKeyFile = v } : c,
+        [nameof(PoolGuardConfig.ClientTlsCaFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ClientTlsCaFile = v } : c,
+        [nameof(PoolGuardConfig.ClientTlsProtocols)] = (r, s, c) => r.TlsProtocols(s) is { } v ? c with { ClientTlsProtocols = v } : c,
+        [nameof(PoolGuardConfig.ServerTlsSslMode)] = (r, s, c) => r.TlsMode(s) is { } v ? c with { ServerTlsSslMode = v } : c,
+        [nameof(PoolGuardConfig.ServerTlsCaFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ServerTlsCaFile = v } : c,
+        [nameof(PoolGuardConfig.ServerTlsCertFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ServerTlsCertFile = v } : c,
+        [nameof(PoolGuardConfig.ServerTlsKeyFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ServerTlsKeyFile = v } : c,
+        [nameof(PoolGuardConfig.ServerTlsProtocols)] = (r, s, c) => r.TlsProtocols(s) is { } v ? c with { ServerTlsProtocols = v } : c,
     };
 
     public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile];

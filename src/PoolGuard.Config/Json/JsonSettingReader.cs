@@ -149,6 +149,40 @@ internal sealed class JsonSettingReader(
         return names.Count == 0 ? null : [.. names];
     }
 
+    public TlsMode? TlsMode(IConfigurationSection section) =>
+        Parsed(section, TlsSettingNames.ModeForms, (string text, out Model.TlsMode value, out string? reason) =>
+        {
+            reason = $"expected one of {TlsSettingNames.ModeForms}, got {SettingNames.Quote(text)}";
+            return TlsSettingNames.TryParseMode(text, out value);
+        });
+
+    public System.Security.Authentication.SslProtocols? TlsProtocols(IConfigurationSection section) =>
+        Parsed<System.Security.Authentication.SslProtocols>(section, TlsSettingNames.ProtocolForms, TlsSettingNames.TryParseProtocols);
+
+    private delegate bool Parser<T>(string text, out T value, out string? reason);
+
+    /// <summary>A scalar turned into <typeparamref name="T"/> by <paramref name="parse"/>, whose reason is the error when it fails.</summary>
+    private T? Parsed<T>(IConfigurationSection section, string expected, Parser<T> parse)
+        where T : struct
+    {
+        if (Scalar(section, expected) is not { } text)
+        {
+            return null;
+        }
+
+        if (parse(text, out var value, out var reason))
+        {
+            return value;
+        }
+
+        Error(section, reason!);
+        return null;
+    }
+
+    /// <summary>A file path, relative to the JSON file's directory (like AuthFile), so config and certificates move together.</summary>
+    public string? FilePath(IConfigurationSection section) =>
+        Scalar(section, "a file path") is { } text ? Path.GetFullPath(text, Path.GetDirectoryName(file)!) : null;
+
     /// <summary>The section's text, or null when not set or when it is an object/list where a single value belongs.</summary>
     private string? Scalar(IConfigurationSection section, string expected, bool trim = true)
     {

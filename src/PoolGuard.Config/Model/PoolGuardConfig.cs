@@ -104,4 +104,39 @@ public sealed record PoolGuardConfig
 
     public IReadOnlyDictionary<string, UserEntry> Users { get; init; } =
         new Dictionary<string, UserEntry>(StringComparer.Ordinal);
+
+    // --- TLS (client side: apps → PoolGuard; server side: PoolGuard → PostgreSQL) ---
+
+    /// <summary>TLS towards clients. Off by default, as in PgBouncer: turning it on needs a certificate
+    /// only the operator has. Anything but disable answers SSLRequest with 'S'; require and stronger refuse
+    /// clients that start without TLS.</summary>
+    public TlsMode ClientTlsSslMode { get; init; } = TlsMode.Disable;
+
+    /// <summary>PEM certificate (chain) the gateway shows clients; needed unless client TLS is off.</summary>
+    public string? ClientTlsCertFile { get; init; }
+
+    /// <summary>PEM private key of <see cref="ClientTlsCertFile"/> (unencrypted).</summary>
+    public string? ClientTlsKeyFile { get; init; }
+
+    /// <summary>PEM CA certificate(s) client certificates must chain to; needed for verify-ca / verify-full.</summary>
+    public string? ClientTlsCaFile { get; init; }
+
+    /// <summary>TLS versions offered to clients; TLS 1.2 and 1.3 by default (PgBouncer's "secure").</summary>
+    public System.Security.Authentication.SslProtocols ClientTlsProtocols { get; init; } = TlsProtocols.Secure;
+
+    /// <summary>TLS towards PostgreSQL. Off by default, as in PgBouncer; prefer and allow fall back to plain
+    /// TCP when the server says 'N', require and stronger fail the login instead.</summary>
+    public TlsMode ServerTlsSslMode { get; init; } = TlsMode.Disable;
+
+    /// <summary>PEM CA certificate(s) the server's certificate must chain to; needed for verify-ca / verify-full.</summary>
+    public string? ServerTlsCaFile { get; init; }
+
+    /// <summary>Optional PEM client certificate the gateway shows PostgreSQL (for clientcert / cert auth).</summary>
+    public string? ServerTlsCertFile { get; init; }
+
+    /// <summary>PEM private key of <see cref="ServerTlsCertFile"/>.</summary>
+    public string? ServerTlsKeyFile { get; init; }
+
+    /// <summary>TLS versions offered to PostgreSQL; TLS 1.2 and 1.3 by default.</summary>
+    public System.Security.Authentication.SslProtocols ServerTlsProtocols { get; init; } = TlsProtocols.Secure;
 }

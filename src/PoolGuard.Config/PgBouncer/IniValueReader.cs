@@ -63,6 +63,42 @@ internal sealed class IniValueReader(ConfigDiagnostics diagnostics)
         return null;
     }
 
+    public TlsMode? TlsMode(IniEntry entry)
+    {
+        if (entry.Value.Length == 0)
+        {
+            return null;
+        }
+
+        if (TlsSettingNames.TryParseMode(entry.Value, out var value))
+        {
+            return value;
+        }
+
+        Error(entry, $"{entry.Key} expects {TlsSettingNames.ModeForms}, got {SettingNames.Quote(entry.Value)}");
+        return null;
+    }
+
+    public System.Security.Authentication.SslProtocols? TlsProtocols(IniEntry entry)
+    {
+        if (entry.Value.Length == 0)
+        {
+            return null;
+        }
+
+        if (TlsSettingNames.TryParseProtocols(entry.Value, out var value, out var reason))
+        {
+            return value;
+        }
+
+        Error(entry, $"{entry.Key}: {reason}");
+        return null;
+    }
+
+    /// <summary>A file path, relative to the ini file's directory (as auth_file is), so the files can move together.</summary>
+    public static string? FilePath(IniEntry entry) =>
+        entry.Value.Length == 0 ? null : Path.GetFullPath(entry.Value, Path.GetDirectoryName(entry.File)!);
+
     public int? Int(IniEntry entry) => Int(entry, entry.Key, entry.Value);
 
     public TimeSpan? Duration(IniEntry entry) => Duration(entry, entry.Key, entry.Value);

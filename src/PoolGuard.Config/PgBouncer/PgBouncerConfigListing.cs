@@ -47,7 +47,23 @@ public static class PgBouncerConfigListing
         new("stats_period", c => Seconds(c.StatsPeriod), Changeable: false),
         new("event_log_file", c => c.EventLogFile),
         new("shutdown_timeout", c => Seconds(c.ShutdownTimeout)),
+        new("client_tls_sslmode", c => TlsSettingNames.Text(c.ClientTlsSslMode)),
+        new("client_tls_cert_file", c => c.ClientTlsCertFile ?? ""),
+        new("client_tls_key_file", c => c.ClientTlsKeyFile ?? ""),
+        new("client_tls_ca_file", c => c.ClientTlsCaFile ?? ""),
+        new("client_tls_protocols", c => Protocols(c.ClientTlsProtocols)),
+        new("server_tls_sslmode", c => TlsSettingNames.Text(c.ServerTlsSslMode)),
+        new("server_tls_ca_file", c => c.ServerTlsCaFile ?? ""),
+        new("server_tls_cert_file", c => c.ServerTlsCertFile ?? ""),
+        new("server_tls_key_file", c => c.ServerTlsKeyFile ?? ""),
+        new("server_tls_protocols", c => Protocols(c.ServerTlsProtocols)),
     ];
+
+    /// <summary>In pgbouncer.ini's words: "secure" for TLS 1.2 + 1.3, else the versions listed.</summary>
+    private static string Protocols(System.Security.Authentication.SslProtocols protocols) =>
+        protocols == TlsProtocols.Secure ? "secure"
+        : string.Join(',', new[] { (System.Security.Authentication.SslProtocols.Tls12, "tlsv1.2"), (System.Security.Authentication.SslProtocols.Tls13, "tlsv1.3") }
+            .Where(p => protocols.HasFlag(p.Item1)).Select(p => p.Item2));
 
     private static readonly PoolGuardConfig Defaults = new();
 

@@ -48,6 +48,16 @@ internal static class PgBouncerSettings
         ["shutdown_timeout"] = new(nameof(PoolGuardConfig.ShutdownTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { ShutdownTimeout = v } : c),
         ["stats_users"] = new(nameof(PoolGuardConfig.StatsUsers), (_, e, c) => c with { StatsUsers = SettingNames.SplitList(e.Value) }),
         ["stats_period"] = new(nameof(PoolGuardConfig.StatsPeriod), (r, e, c) => r.Duration(e) is { } v ? c with { StatsPeriod = v } : c),
+        ["client_tls_sslmode"] = new(nameof(PoolGuardConfig.ClientTlsSslMode), (r, e, c) => r.TlsMode(e) is { } v ? c with { ClientTlsSslMode = v } : c),
+        ["client_tls_cert_file"] = new(nameof(PoolGuardConfig.ClientTlsCertFile), (_, e, c) => c with { ClientTlsCertFile = IniValueReader.FilePath(e) }),
+        ["client_tls_key_file"] = new(nameof(PoolGuardConfig.ClientTlsKeyFile), (_, e, c) => c with { ClientTlsKeyFile = IniValueReader.FilePath(e) }),
+        ["client_tls_ca_file"] = new(nameof(PoolGuardConfig.ClientTlsCaFile), (_, e, c) => c with { ClientTlsCaFile = IniValueReader.FilePath(e) }),
+        ["client_tls_protocols"] = new(nameof(PoolGuardConfig.ClientTlsProtocols), (r, e, c) => r.TlsProtocols(e) is { } v ? c with { ClientTlsProtocols = v } : c),
+        ["server_tls_sslmode"] = new(nameof(PoolGuardConfig.ServerTlsSslMode), (r, e, c) => r.TlsMode(e) is { } v ? c with { ServerTlsSslMode = v } : c),
+        ["server_tls_ca_file"] = new(nameof(PoolGuardConfig.ServerTlsCaFile), (_, e, c) => c with { ServerTlsCaFile = IniValueReader.FilePath(e) }),
+        ["server_tls_cert_file"] = new(nameof(PoolGuardConfig.ServerTlsCertFile), (_, e, c) => c with { ServerTlsCertFile = IniValueReader.FilePath(e) }),
+        ["server_tls_key_file"] = new(nameof(PoolGuardConfig.ServerTlsKeyFile), (_, e, c) => c with { ServerTlsKeyFile = IniValueReader.FilePath(e) }),
+        ["server_tls_protocols"] = new(nameof(PoolGuardConfig.ServerTlsProtocols), (r, e, c) => r.TlsProtocols(e) is { } v ? c with { ServerTlsProtocols = v } : c),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();

@@ -24,10 +24,8 @@ internal static class PgBouncerUnimplementedSettings
         "server_login_retry", "autodb_idle_timeout", "pool_idle_timeout", "dns_max_ttl", "dns_nxdomain_ttl",
         "dns_zone_check_period", "resolv_conf", "query_wait_notify", "login_notify_message", "suspend_timeout",
         // TLS
-        "client_tls_sslmode", "client_tls_key_file", "client_tls_cert_file", "client_tls_ca_file",
-        "client_tls_protocols", "client_tls_ciphers", "client_tls13_ciphers", "client_tls_ecdhcurve",
-        "client_tls_dheparams", "server_tls_sslmode", "server_tls_ca_file", "server_tls_key_file",
-        "server_tls_cert_file", "server_tls_protocols", "server_tls_ciphers", "server_tls13_ciphers",
+        "client_tls_ciphers", "client_tls13_ciphers", "client_tls_ecdhcurve", "client_tls_dheparams",
+        "server_tls_ciphers", "server_tls13_ciphers",
         // dangerous timeouts
         "cancel_wait_timeout", "transaction_timeout",
         // low-level network

@@ -34,6 +34,7 @@ internal sealed partial class ConfigValidator
         validator.CheckUsers();
         validator.CheckAuthentication();
         validator.CheckAdminConsole();
+        validator.CheckTls();
     }
 
     private void CheckListener()

@@ -3,6 +3,9 @@ using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using PoolGuard.Gateway.Clients;
+using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Tls;
+using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Cancel;
@@ -11,7 +14,7 @@ namespace PoolGuard.Gateway.Cancel;
 /// Routes a CancelRequest from the key the gateway gave its client to the key of the server the
 /// client is using right now. A client not linked to a server has nothing to cancel.
 /// </summary>
-internal sealed class CancelRouter(Func<TimeSpan> currentConnectTimeout)
+internal sealed class CancelRouter(Func<TimeSpan> currentConnectTimeout, TlsCertificates tls)
 {
     private readonly ConcurrentDictionary<int, ClientConnection> _clients = new();
 
@@ -33,25 +36,44 @@ internal sealed class CancelRouter(Func<TimeSpan> currentConnectTimeout)
         return await CancelServerAsync(server, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Asks PostgreSQL to cancel what <paramref name="server"/> is running (also used for query_timeout).</summary>
+    /// <summary>
+    /// Asks PostgreSQL to cancel what <paramref name="server"/> is running (also used for query_timeout).
+    /// The cancel connection negotiates TLS exactly as server connections do: a server that insists on
+    /// TLS would refuse a plain one, and the cancel key should not cross the network in the clear.
+    /// </summary>
     public async Task<bool> CancelServerAsync(Pooling.ServerConnection server, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(currentConnectTimeout());
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        PgTransport? transport = null;
         try
         {
             await socket.ConnectAsync(server.Host, server.Port, timeout.Token).ConfigureAwait(false);
+            transport = new PgTransport(socket, isServer: true);
+            await ServerTlsNegotiation.NegotiateAsync(transport, server.Host, tls.Current, timeout.Token).ConfigureAwait(false);
             var packet = new System.Buffers.ArrayBufferWriter<byte>(16);
             MessageWriter.WriteCancelRequest(packet, server.BackendProcessId, server.BackendSecretKey);
-            await socket.SendAsync(packet.WrittenMemory, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            await transport.SendAsync(packet.WrittenMemory, timeout.Token).ConfigureAwait(false);
             // PostgreSQL answers a cancel by closing; waiting for that makes the cancel land before we return.
-            await socket.ReceiveAsync(new byte[1], SocketFlags.None, timeout.Token).ConfigureAwait(false);
+            await transport.Reader.ReadAsync(timeout.Token).ConfigureAwait(false);
             return true;
         }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException
+            or ServerTlsException or ProtocolException or System.Security.Authentication.AuthenticationException)
         {
             return false;
+        }
+        finally
+        {
+            if (transport is null)
+            {
+                socket.Dispose();
+            }
+            else
+            {
+                transport.Close();
+            }
         }
     }
 

@@ -69,6 +69,12 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         {
             await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
         }
+        catch (System.Security.Authentication.AuthenticationException ex)
+        {
+            // The TLS handshake failed (the client does not trust our certificate, or has none we trust):
+            // there is no channel left to send an error on, so the log is where it shows.
+            gateway.Logger.ClientTlsFailed(client.ToString(), ex.Message);
+        }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
         {
             // The client went away (or stalled past client_login_timeout); nothing left to tell it.
@@ -144,7 +150,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
 
     private async Task<Login?> LogInAsync(PoolGuard.Config.Model.PoolGuardConfig config, CancellationToken cancellationToken)
     {
-        var startup = await StartupReader.ReadAsync(client.Transport, cancellationToken).ConfigureAwait(false);
+        var startup = await StartupReader.ReadAsync(client.Transport, gateway.Tls, cancellationToken).ConfigureAwait(false);
         if (startup is null)
         {
             return null;

@@ -1,3 +1,5 @@
+using PoolGuard.Config.Model;
+using PoolGuard.Gateway.Tls;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Startup;
@@ -5,19 +7,23 @@ using PoolGuard.Protocol.Startup;
 namespace PoolGuard.Gateway.Clients;
 
 /// <summary>
-/// Reads the first packet(s) of a connection: answers SSLRequest and GSSENCRequest with 'N'
-/// (TLS arrives with a later issue) until a StartupMessage or CancelRequest arrives.
+/// Reads the first packet(s) of a connection until a StartupMessage or CancelRequest arrives. An
+/// SSLRequest is answered 'S' and the connection switched to TLS when client_tls_sslmode is not disable,
+/// else 'N'; GSSENCRequest is always 'N'. With require or stronger, a StartupMessage sent without TLS is
+/// refused (28000). CancelRequests are accepted either way, as PostgreSQL does.
 /// </summary>
 internal static class StartupReader
 {
     private static readonly byte[] s_no = "N"u8.ToArray();
+    private static readonly byte[] s_yes = "S"u8.ToArray();
 
     /// <summary>The packet, or null when the client went away before sending one.</summary>
-    public static async Task<StartupPacket?> ReadAsync(PgTransport transport, CancellationToken cancellationToken)
+    public static async Task<StartupPacket?> ReadAsync(PgTransport transport, TlsCertificates tls, CancellationToken cancellationToken)
     {
-        var reader = transport.Reader;
         while (true)
         {
+            // Read the property each time round: switching to TLS replaces the reader.
+            var reader = transport.Reader;
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             var status = StartupPacket.TryParse(buffer, out var packet, out var consumed, out var error);
@@ -27,11 +33,23 @@ internal static class StartupReader
                     reader.AdvanceTo(buffer.Start, buffer.End);
                     throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation, error!));
                 case StartupPacket.ParseStatus.Complete:
+                    var followed = buffer.Length > consumed;
                     reader.AdvanceTo(buffer.GetPosition(consumed));
-                    if (packet!.Kind is StartupKind.SslRequest or StartupKind.GssEncRequest)
+                    if (packet!.Kind == StartupKind.SslRequest)
+                    {
+                        await AnswerSslRequestAsync(transport, tls.Current, followed, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (packet.Kind == StartupKind.GssEncRequest)
                     {
                         await transport.SendAsync(s_no, cancellationToken).ConfigureAwait(false);
                         continue;
+                    }
+                    if (packet.Kind != StartupKind.Cancel && !transport.IsTls && tls.Current.ClientMode >= TlsMode.Require)
+                    {
+                        throw new ClientLoginException(PgError.Fatal(SqlState.InvalidAuthorizationSpecification,
+                            $"client_tls_sslmode is {TlsModes.Text(tls.Current.ClientMode)}: PoolGuard accepts only TLS (SSL) connections",
+                            "connect with TLS, e.g. sslmode=require (libpq, psql) or SSL Mode=Require (Npgsql)"));
                     }
                     return packet;
                 default:
@@ -47,5 +65,27 @@ internal static class StartupReader
                     break;
             }
         }
+    }
+
+    private static async Task AnswerSslRequestAsync(PgTransport transport, TlsContext tls, bool followed, CancellationToken cancellationToken)
+    {
+        if (transport.IsTls)
+        {
+            throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation, "SSLRequest received on a connection that already uses TLS"));
+        }
+        if (tls.ClientMode == TlsMode.Disable)
+        {
+            await transport.SendAsync(s_no, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (followed)
+        {
+            // Bytes sent before our 'S' were sent in the clear and would be read as if they came through
+            // TLS: a man in the middle could inject them (PostgreSQL's CVE-2021-23214). Refuse.
+            throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation, "received unencrypted data after SSL request"));
+        }
+
+        await transport.SendAsync(s_yes, cancellationToken).ConfigureAwait(false);
+        await transport.StartTlsAsServerAsync(tls.ClientHandshake(), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -6,6 +6,7 @@ using PoolGuard.Gateway.Clients;
 using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Tls;
 
 namespace PoolGuard.Gateway.Hosting;
 
@@ -19,10 +20,11 @@ internal sealed class GatewayContext
         Events = new EventLog(time);
         Pools = new PoolSet(config, time, Events);
         Authenticator = new ClientAuthenticator(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Tls = new TlsCertificates(config);
         Registry = new ConnectionRegistry();
-        Connector = new ServerConnector(() => Config.ServerConnectTimeout, Registry);
+        Connector = new ServerConnector(() => Config.ServerConnectTimeout, Tls, Registry);
         Inspector = new GatewayInspector(this);
-        Cancels = new CancelRouter(() => Config.ServerConnectTimeout);
+        Cancels = new CancelRouter(() => Config.ServerConnectTimeout, Tls);
         Logger = loggerFactory.CreateLogger("PoolGuard.Gateway");
     }
 
@@ -41,5 +43,8 @@ internal sealed class GatewayContext
     public ConnectionRegistry Registry { get; }
     public GatewayInspector Inspector { get; }
     public CancelRouter Cancels { get; }
+
+    /// <summary>TLS certificates and modes for both sides, swapped as a whole on reload.</summary>
+    public TlsCertificates Tls { get; }
     public ILogger Logger { get; }
 }

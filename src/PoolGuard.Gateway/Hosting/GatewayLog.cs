@@ -49,4 +49,6 @@ internal static partial class GatewayLog
 
     [LoggerMessage(23, LogLevel.Error, "{Summary}")]
     public static partial void ReloadFailed(this ILogger logger, string summary);
+    [LoggerMessage(40, LogLevel.Information, "TLS handshake with {Client} failed: {Reason}")]
+    public static partial void ClientTlsFailed(this ILogger logger, string client, string reason);
 }

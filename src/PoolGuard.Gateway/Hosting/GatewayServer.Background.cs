@@ -19,7 +19,7 @@ public sealed partial class GatewayServer
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            var startup = await StartupReader.ReadAsync(client.Transport, timeout.Token).ConfigureAwait(false);
+            var startup = await StartupReader.ReadAsync(client.Transport, _gateway.Tls, timeout.Token).ConfigureAwait(false);
             if (startup?.Kind == Protocol.Startup.StartupKind.Cancel)
             {
                 // A cancel is how a client gets out of trouble; a full house must not block it.

@@ -1,5 +1,6 @@
 using PoolGuard.Config;
 using PoolGuard.Config.Model;
+using PoolGuard.Config.Tls;
 using PoolGuard.Gateway.Events;
 
 namespace PoolGuard.Gateway.Hosting;
@@ -11,7 +12,8 @@ public sealed record ReloadOutcome(bool Applied, IReadOnlyList<string> Changes, 
 /// Reload without restart: parse → validate → swap. The whole configuration is replaced in one
 /// step; a file that does not load or validate changes nothing. Pools resize live (see
 /// <see cref="Pooling.PoolSet.Reconfigure"/>); sessions already running keep the timeouts they
-/// started with; new logins see new users, secrets and databases.
+/// started with; new logins see new users, secrets and databases; new TLS handshakes use the new
+/// certificates.
 /// </summary>
 public sealed partial class GatewayServer
 {
@@ -43,6 +45,15 @@ public sealed partial class GatewayServer
         lock (_reloadLock)
         {
             var current = _gateway.Config;
+            try
+            {
+                // First, so that unusable certificate files refuse the whole reload.
+                _gateway.Tls.Reload(next);
+            }
+            catch (TlsFileException ex)
+            {
+                return Refused([ex.Message]);
+            }
             var changes = ConfigChanges.Describe(current, next).ToList();
             // The listening socket stays as it is; say so rather than pretend.
             if (next.ListenAddress != current.ListenAddress || next.ListenPort != current.ListenPort)

@@ -56,6 +56,13 @@ public sealed partial class GatewayServer : IAsyncDisposable
     /// Opens the event file (if configured) and starts listening. Throws <see cref="GatewayStartException"/>
     /// naming the setting when either cannot be done.
     /// </summary>
+    /// <summary>
+    /// Loads the TLS certificate, key and CA files <paramref name="config"/> names and uses them for every
+    /// handshake from now on; connections already encrypted keep theirs. Throws
+    /// <see cref="PoolGuard.Config.Tls.TlsFileException"/> when a file cannot be used, and then nothing changes.
+    /// </summary>
+    public void ReloadTls(PoolGuardConfig config) => _gateway.Tls.Reload(config);
+
     public void Start()
     {
         var config = _gateway.Config;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Tls;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Auth;
 using PoolGuard.Protocol.Errors;
@@ -12,9 +13,10 @@ namespace PoolGuard.Gateway.Servers;
 /// <summary>
 /// Opens a server connection and logs in: TCP connect, StartupMessage, authentication
 /// (SCRAM-SHA-256, md5 or cleartext, as the server asks), then the server's parameters and
-/// cancel key, until the first ReadyForQuery. All within server_connect_timeout.
+/// cancel key, until the first ReadyForQuery; TLS first when server_tls_sslmode asks for it.
+/// All within server_connect_timeout.
 /// </summary>
-internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, Admin.ConnectionRegistry? registry = null)
+internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, TlsCertificates tls, Admin.ConnectionRegistry? registry = null)
 {
     public async Task ConnectAsync(ServerConnection server, CancellationToken cancellationToken)
     {
@@ -35,6 +37,7 @@ internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, Admi
         {
             var socket = await OpenSocketAsync(database.Host, database.Port, timeout.Token).ConfigureAwait(false);
             server.Transport = new PgTransport(socket, isServer: true);
+            await ServerTlsNegotiation.NegotiateAsync(server.Transport, database.Host, tls.Current, timeout.Token).ConfigureAwait(false);
             await LogInAsync(server, credentials, database.ServerDatabase, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -50,6 +53,12 @@ internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, Admi
             throw new ServerLoginException(PgError.Fatal(SqlState.ConnectionFailure,
                 $"could not connect to server {database.Host}:{database.Port} for database \"{database.Name}\": {ex.Message}",
                 "check that PostgreSQL is up and that host and port in the database entry are right"), fromServer: false);
+        }
+        catch (ServerTlsException ex)
+        {
+            server.Transport?.Close();
+            throw new ServerLoginException(PgError.Fatal(SqlState.ConnectionFailure,
+                $"could not connect to server {database.Host}:{database.Port} for database \"{database.Name}\": {ex.Message}", ex.Hint), fromServer: false);
         }
         catch (ProtocolException ex)
         {

@@ -9,8 +9,10 @@ namespace PoolGuard.Gateway.Transport;
 /// straight to the socket. The reader uses zero-byte reads, so a connection with nothing to
 /// say holds no receive buffer: what keeps 10,000 idle clients cheap.
 /// Writes are not synchronised: at any moment exactly one task owns the write side.
+/// A connection that negotiates TLS swaps its stream for an SslStream once, before its startup
+/// packet (PgTransport.Tls.cs); plain connections keep the NetworkStream and pay nothing for it.
 /// </summary>
-internal sealed class PgTransport
+internal sealed partial class PgTransport
 {
     // 8 KB covers a whole pgbench round trip and most result pages in one read; buffers come
     // from the shared pool and go back as soon as a read is consumed. Clients are many and often
@@ -21,20 +23,27 @@ internal sealed class PgTransport
     private static readonly StreamPipeReaderOptions s_serverReaderOptions =
         new(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: false);
 
-    private readonly NetworkStream _stream;
+    // The NetworkStream, or the SslStream over it after TLS was negotiated. Typed Stream: the calls were
+    // virtual on NetworkStream already, so plain connections see no extra indirection.
+    private Stream _stream;
+    private readonly bool _isServer;
     private int _closed;
 
     public PgTransport(Socket socket, bool isServer = false)
     {
         Socket = socket;
         socket.NoDelay = true;
+        _isServer = isServer;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        Reader = PipeReader.Create(_stream, isServer ? s_serverReaderOptions : s_clientReaderOptions);
+        Reader = PipeReader.Create(_stream, ReaderOptions);
     }
 
     public Socket Socket { get; }
 
-    public PipeReader Reader { get; }
+    /// <summary>Replaced once if TLS is negotiated; read it after negotiation, never cache it across it.</summary>
+    public PipeReader Reader { get; private set; }
+
+    private StreamPipeReaderOptions ReaderOptions => _isServer ? s_serverReaderOptions : s_clientReaderOptions;
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 

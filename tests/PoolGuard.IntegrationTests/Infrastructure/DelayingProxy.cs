@@ -6,6 +6,7 @@ namespace PoolGuard.IntegrationTests.Infrastructure;
 /// <summary>
 /// A loopback TCP proxy in front of PostgreSQL that holds every new connection for a while before
 /// connecting it through: a slow server, so a test can act while the gateway is still logging in.
+/// With refuseTls it answers SSLRequest with 'N' itself, as a PostgreSQL without ssl does.
 /// </summary>
 internal sealed class DelayingProxy : IAsyncDisposable
 {
@@ -14,13 +15,16 @@ internal sealed class DelayingProxy : IAsyncDisposable
     private readonly List<Socket> _sockets = [];
     private readonly Task _acceptLoop;
 
-    private DelayingProxy(string host, int port, TimeSpan connectDelay)
+    private readonly bool _refuseTls;
+
+    private DelayingProxy(string host, int port, TimeSpan connectDelay, bool refuseTls)
     {
+        _refuseTls = refuseTls;
         _listener.Start();
         _acceptLoop = AcceptLoopAsync(host, port, connectDelay);
     }
 
-    public static DelayingProxy Start(string host, int port, TimeSpan connectDelay) => new(host, port, connectDelay);
+    public static DelayingProxy Start(string host, int port, TimeSpan connectDelay, bool refuseTls = false) => new(host, port, connectDelay, refuseTls);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -49,6 +53,10 @@ internal sealed class DelayingProxy : IAsyncDisposable
         {
             await Task.Delay(connectDelay, _stop.Token);
             await upstream.ConnectAsync(host, port, _stop.Token);
+            if (_refuseTls)
+            {
+                await RefuseTlsAsync(downstream, upstream);
+            }
             await Task.WhenAny(PumpAsync(downstream, upstream), PumpAsync(upstream, downstream));
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -59,6 +67,25 @@ internal sealed class DelayingProxy : IAsyncDisposable
             downstream.Dispose();
             upstream.Dispose();
         }
+    }
+
+    /// <summary>Reads the first 8 bytes: an SSLRequest gets 'N', anything else goes on to the server.</summary>
+    private async Task RefuseTlsAsync(Socket downstream, Socket upstream)
+    {
+        var first = new byte[8];
+        for (var read = 0; read < first.Length;)
+        {
+            var n = await downstream.ReceiveAsync(first.AsMemory(read), SocketFlags.None, _stop.Token);
+            if (n == 0)
+            {
+                return;
+            }
+            read += n;
+        }
+        var isSslRequest = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(first.AsSpan(4)) == Protocol.Startup.StartupCodes.SslRequest;
+        await (isSslRequest
+            ? downstream.SendAsync("N"u8.ToArray(), SocketFlags.None, _stop.Token)
+            : upstream.SendAsync(first, SocketFlags.None, _stop.Token));
     }
 
     private async Task PumpAsync(Socket from, Socket to)

@@ -14,6 +14,10 @@ internal static class PgSandbox
 
     public static int Port => int.Parse(Environment.GetEnvironmentVariable("POOLGUARD_TEST_PG_PORT") ?? "5432", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The CA that signed the sandbox server's TLS certificate (for localhost and 127.0.0.1).</summary>
+    public static string CaFile => Environment.GetEnvironmentVariable("POOLGUARD_TEST_PG_CA")
+        ?? throw new InvalidOperationException("POOLGUARD_TEST_PG_CA is not set: start the sandbox with scripts/pg-sandbox.sh (it prints it)");
+
     /// <summary>Roles and passwords scripts/pg-sandbox.sh creates.</summary>
     public static class Roles
     {
