@@ -38,4 +38,5 @@ public sealed record ServerConnectionInfo(
     DateTimeOffset RequestTime,
     long? LinkedClientId,
     int BackendProcessId,
-    int PreparedStatements);
+    int PreparedStatements,
+    bool CloseNeeded = false);

@@ -3,7 +3,7 @@ using PoolGuard.Protocol.Errors;
 namespace PoolGuard.Gateway.Admin;
 
 /// <summary>A console command: its verb, what SHOW HELP prints for it, who may run it, and what it does.</summary>
-internal sealed record ConsoleCommand(string Verb, string Usage, bool AdminOnly, Action<ConsoleContext, string, ConsoleOutput> Run);
+internal sealed record ConsoleCommand(string Verb, string Usage, bool AdminOnly, Func<ConsoleContext, string, ConsoleOutput, ValueTask> Run);
 
 /// <summary>
 /// The console's commands, as tables: a verb runs a command, SHOW's argument picks a result set. Adding a
@@ -35,6 +35,7 @@ internal static class ConsoleCommands
     private static readonly ConsoleCommand[] All =
     [
         new("SHOW", $"SHOW HELP|{string.Join('|', ShowSubjects.Select(s => s.Name))}", AdminOnly: false, Show),
+        .. ControlCommands.All,
     ];
 
     private static readonly Dictionary<string, ConsoleCommand> ByVerb = All.ToDictionary(c => c.Verb, StringComparer.OrdinalIgnoreCase);
@@ -44,13 +45,13 @@ internal static class ConsoleCommands
 
     public static ConsoleCommand? Find(string verb) => ByVerb.GetValueOrDefault(verb);
 
-    private static void Show(ConsoleContext context, string subject, ConsoleOutput output)
+    private static ValueTask Show(ConsoleContext context, string subject, ConsoleOutput output)
     {
         if (subject.Equals("HELP", StringComparison.OrdinalIgnoreCase))
         {
             output.Notice(new PgError("NOTICE", "00000", "Console usage") { Detail = Usage });
             output.Complete("SHOW");
-            return;
+            return ValueTask.CompletedTask;
         }
         if (!Subjects.TryGetValue(subject, out var show))
         {
@@ -61,6 +62,7 @@ internal static class ConsoleCommands
         var table = show(context);
         output.Table(table.Columns, table.Rows);
         output.Complete("SHOW");
+        return ValueTask.CompletedTask;
     }
 }
 

@@ -28,5 +28,8 @@ internal sealed class ConsoleOutput
 
     public void EmptyQuery() => ResultSetWriter.WriteEmptyQueryResponse(_buffer);
 
+    /// <summary>Run once the answer has been sent (SHUTDOWN: answer first, then stop).</summary>
+    public Action? AfterSend { get; set; }
+
     public void ReadyForQuery() => MessageWriter.WriteReadyForQuery(_buffer, TransactionStatus.Idle);
 }

@@ -19,7 +19,7 @@ internal sealed class ConsoleSession(GatewayContext gateway, ClientConnection cl
     /// <summary>Console queries are a few words; a larger message is not a console query.</summary>
     private const int MaxQueryLength = 64 * 1024;
 
-    private readonly ConsoleContext _context = new(gateway, client.User, access);
+    private readonly ConsoleContext _context = new(gateway, client.User, access, client);
 
     public async Task RunAsync()
     {
@@ -45,13 +45,14 @@ internal sealed class ConsoleSession(GatewayContext gateway, ClientConnection cl
                 await CloseWithAsync(Unsupported(received.Type)).ConfigureAwait(false);
                 return;
             }
-            var output = Answer(QueryText(received.Body));
+            var output = await AnswerAsync(QueryText(received.Body)).ConfigureAwait(false);
             await client.Transport.SendAsync(output.Written, client.ShutdownToken).ConfigureAwait(false);
+            output.AfterSend?.Invoke();
         }
     }
 
     /// <summary>Runs every statement of one Query; the answer ends with ReadyForQuery whatever happens.</summary>
-    private ConsoleOutput Answer(string query)
+    private async Task<ConsoleOutput> AnswerAsync(string query)
     {
         var output = new ConsoleOutput();
         var statements = ConsoleStatements.Split(query);
@@ -64,7 +65,7 @@ internal sealed class ConsoleSession(GatewayContext gateway, ClientConnection cl
         {
             try
             {
-                Run(statement, output);
+                await RunAsync(statement, output).ConfigureAwait(false);
             }
             catch (ConsoleCommandException ex)
             {
@@ -76,7 +77,7 @@ internal sealed class ConsoleSession(GatewayContext gateway, ClientConnection cl
         return output;
     }
 
-    private void Run(ConsoleStatement statement, ConsoleOutput output)
+    private async Task RunAsync(ConsoleStatement statement, ConsoleOutput output)
     {
         var isShow = statement.Verb.Equals("SHOW", StringComparison.OrdinalIgnoreCase);
         if (access != ConsoleAccess.Admin && !isShow)
@@ -89,7 +90,7 @@ internal sealed class ConsoleSession(GatewayContext gateway, ClientConnection cl
         var command = ConsoleCommands.Find(statement.Verb) ?? throw new ConsoleCommandException(PgError.Error(SqlState.SyntaxError,
             $"unknown command '{statement.Text}': the admin console supports {ConsoleCommands.Usage.Replace('\n', ';')}",
             "SHOW HELP lists the commands"));
-        command.Run(_context, statement.Argument, output);
+        await command.Run(_context, statement.Argument, output).ConfigureAwait(false);
     }
 
     private static string QueryText(byte[] body)

@@ -69,7 +69,8 @@ internal sealed class GatewayInspector(GatewayContext gateway)
                 server.LastRequestAt != 0 ? WallFromStopwatch(server.LastRequestAt) : Wall(server.CreatedAt),
                 client?.ProcessId,
                 server.BackendProcessId,
-                server.Statements?.Count ?? 0));
+                server.Statements?.Count ?? 0,
+                server.CloseNeeded));
         }
         result.Sort((a, b) => a.Id.CompareTo(b.Id));
         return result;

@@ -33,7 +33,9 @@ internal static class ShowSettings
                 entry.PoolMode is { } mode ? PgBouncerConfigListing.PoolModeText(mode) : null, null,
                 N(entry.MaxDbConnections ?? config.MaxDbConnections),
                 N(pools.Where(p => p.Key.Database == entry.Name).Sum(p => p.ServersTotal)),
-                "0", N(clients.Count(c => c.Database == entry.Name)), "0", "0",
+                "0", N(clients.Count(c => c.Database == entry.Name)),
+                context.Gateway.Pools.IsPaused(entry.Name) ? "1" : "0",
+                context.Gateway.DisabledDatabases.ContainsKey(entry.Name) ? "1" : "0",
             ]);
         }
         // PgBouncer lists its console database too; both of PoolGuard's names reach the same console.
@@ -101,9 +103,12 @@ internal static class ShowSettings
     public static ConsoleTable Version(ConsoleContext context) =>
         new(ConsoleLayouts.Version, [[VersionText]]);
 
-    /// <summary>No PAUSE or SUSPEND yet: the gateway is always active.</summary>
-    public static ConsoleTable State(ConsoleContext context) =>
-        new(ConsoleLayouts.State, [["active", "yes"], ["paused", "no"], ["suspended", "no"]]);
+    /// <summary>Paused means PAUSE (or KILL) without a database, as in PgBouncer; PoolGuard has no SUSPEND.</summary>
+    public static ConsoleTable State(ConsoleContext context)
+    {
+        var paused = context.Gateway.Pools.AllPaused;
+        return new(ConsoleLayouts.State, [["active", paused ? "no" : "yes"], ["paused", paused ? "yes" : "no"], ["suspended", "no"]]);
+    }
 
     /// <summary>"PoolGuard 1.0.0 (PgBouncer 1.25.0 compatible)".</summary>
     public static string VersionText { get; } =

@@ -60,8 +60,13 @@ internal sealed class ClientConnection
     /// <summary>Fires when the gateway shuts down and this client must go.</summary>
     public CancellationToken ShutdownToken => _shutdown.Token;
 
-    public void RequestShutdown()
+    /// <summary>What the client is told when it is shut down (null: the gateway is shutting down).</summary>
+    public PoolGuard.Protocol.Errors.PgError? ShutdownReason { get; private set; }
+
+    /// <summary>Ends the session now; <paramref name="reason"/> (e.g. KILL) replaces the usual shutdown message.</summary>
+    public void RequestShutdown(PoolGuard.Protocol.Errors.PgError? reason = null)
     {
+        ShutdownReason ??= reason;
         try
         {
             _shutdown.Cancel();

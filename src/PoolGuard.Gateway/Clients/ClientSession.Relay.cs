@@ -85,7 +85,7 @@ internal sealed partial class ClientSession
             Discard(server);
             if (downstream.AtMessageBoundary)
             {
-                await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
+                await TrySendErrorAsync(client.ShutdownReason ?? ShuttingDown).ConfigureAwait(false);
             }
             return;
         }

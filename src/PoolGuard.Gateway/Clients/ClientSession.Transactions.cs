@@ -121,7 +121,7 @@ internal sealed partial class ClientSession
         client.OnDrain(null);
         if (client.ShutdownToken.IsCancellationRequested || _drained)
         {
-            await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
+            await TrySendErrorAsync(client.ShutdownReason ?? ShuttingDown).ConfigureAwait(false);
         }
         else if (StoppedByTimeout(clientEnd))
         {

@@ -67,7 +67,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         }
         catch (OperationCanceledException) when (client.ShutdownToken.IsCancellationRequested)
         {
-            await TrySendErrorAsync(ShuttingDown).ConfigureAwait(false);
+            await TrySendErrorAsync(client.ShutdownReason ?? ShuttingDown).ConfigureAwait(false);
         }
         catch (System.Security.Authentication.AuthenticationException ex)
         {
@@ -121,7 +121,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         }
     }
 
-    private static PgError ShuttingDown =>
+    internal static PgError ShuttingDown =>
         PgError.Fatal(SqlState.AdminShutdown, "PoolGuard is shutting down", "reconnect once the gateway is back");
 
     /// <summary>A logged-in client: its pool and settings, or (Pool null) its rights on the admin console.</summary>
@@ -200,6 +200,12 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         {
             throw new ClientLoginException(PgError.Fatal(SqlState.InvalidCatalogName, $"database \"{databaseName}\" does not exist",
                 "the database must have an entry in PoolGuard's configuration (Databases / [databases])"));
+        }
+
+        if (gateway.DisabledDatabases.ContainsKey(databaseName))
+        {
+            throw new ClientLoginException(PgError.Fatal(SqlState.CannotConnectNow, $"database \"{databaseName}\" is disabled: it accepts no new connections",
+                "an administrator ran DISABLE on the admin console; ENABLE lets clients in again"));
         }
 
         var pool = gateway.Pools.GetOrCreate(new PoolKey(databaseName, user), database, outcome.User);

@@ -21,6 +21,10 @@ public enum GatewayEventKind
     Reloaded,
     /// <summary>A reload was refused (invalid file); the previous configuration stays in force.</summary>
     ReloadFailed,
+    /// <summary>PAUSE or KILL on the admin console: the database (or every one) hands out no servers until RESUME.</summary>
+    Paused,
+    /// <summary>RESUME on the admin console.</summary>
+    Resumed,
     /// <summary>A graceful shutdown began: no new clients, transactions under way may finish (client count attached).</summary>
     ShutdownStarted,
     /// <summary>The gateway stopped.</summary>

@@ -44,6 +44,12 @@ internal sealed class GatewayContext
     public GatewayInspector Inspector { get; }
     public CancelRouter Cancels { get; }
 
+    /// <summary>Databases refused to new clients by DISABLE (until ENABLE).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> DisabledDatabases { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The gateway's own reload and stop, for the console's RELOAD and SHUTDOWN (set by GatewayServer).</summary>
+    public GatewayServer? Server { get; set; }
+
     /// <summary>TLS certificates and modes for both sides, swapped as a whole on reload.</summary>
     public TlsCertificates Tls { get; }
     public ILogger Logger { get; }

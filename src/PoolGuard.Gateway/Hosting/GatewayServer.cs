@@ -31,6 +31,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     public GatewayServer(PoolGuardConfig config, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, string? configFile = null)
     {
         _gateway = new GatewayContext(config, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance);
+        _gateway.Server = this;
         _configFile = configFile;
     }
 
@@ -45,7 +46,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     /// <summary>Client connections open right now, in any state.</summary>
     public int ClientConnections => Volatile.Read(ref _clientCount);
 
-    /// <summary>Server connections open right now over all pools.</summary>
+    /// <summary>Server connections counted against the caps right now over all pools: open ones, and closed ones until PostgreSQL has ended their backends.</summary>
     public int ServerConnections => _gateway.Pools.OpenServers;
 
     public IReadOnlyList<PoolSnapshot> GetPools() => _gateway.Pools.Snapshot();
@@ -144,12 +145,38 @@ public sealed partial class GatewayServer : IAsyncDisposable
     public Task StopAsync() => StopAsync(_gateway.Config.ShutdownTimeout);
 
     /// <inheritdoc cref="StopAsync()"/>
-    public async Task StopAsync(TimeSpan drainTimeout)
+    /// <param name="drainTimeout">How long transactions may run on; zero stops at once, infinite waits.</param>
+    /// <param name="drainClients">False (SHUTDOWN WAIT_FOR_CLIENTS): clients are not told to leave; the stop waits for them to go by themselves.</param>
+    public Task StopAsync(TimeSpan drainTimeout, bool drainClients = true)
     {
-        if (_stopping.IsCancellationRequested)
+        lock (_stopLock)
         {
-            return;
+            _stop ??= StopCoreAsync(drainTimeout, drainClients);
         }
+        return _stop;
+    }
+
+    private readonly Lock _stopLock = new();
+    private Task? _stop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the gateway has stopped, however the stop was asked for (a signal, or SHUTDOWN on the console).</summary>
+    public Task Stopped => _stopped.Task;
+
+    private async Task StopCoreAsync(TimeSpan drainTimeout, bool drainClients)
+    {
+        try
+        {
+            await StopGatewayAsync(drainTimeout, drainClients).ConfigureAwait(false);
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    private async Task StopGatewayAsync(TimeSpan drainTimeout, bool drainClients)
+    {
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener?.Dispose();
         if (_acceptLoop is not null)
@@ -158,11 +185,20 @@ public sealed partial class GatewayServer : IAsyncDisposable
         }
         var sessions = _sessions.Count;
         _gateway.Events.Publish(GatewayEventKind.ShutdownStarted, null,
-            $"shutting down: {sessions} client(s) get up to {drainTimeout.TotalSeconds:0.###} s to finish their transactions",
+            !drainClients ? $"shutting down: waiting for {sessions} client(s) to disconnect"
+                : drainTimeout == TimeSpan.Zero ? $"shutting down now: {sessions} client(s) closed"
+                : $"shutting down: {sessions} client(s) get up to {drainTimeout.TotalSeconds:0.###} s to finish their transactions",
             new Dictionary<string, long> { ["clients"] = sessions, ["servers_open"] = _gateway.Pools.OpenServers, ["shutdown_timeout_ms"] = (long)drainTimeout.TotalMilliseconds });
         foreach (var client in _sessions.Keys)
         {
-            client.RequestDrain();
+            if (client.IsConsole)
+            {
+                client.RequestShutdown(); // a console holds no transaction; it would only keep the stop waiting
+            }
+            else if (drainClients)
+            {
+                client.RequestDrain();
+            }
         }
         if (!await AllSessionsEndedWithinAsync(drainTimeout).ConfigureAwait(false))
         {
@@ -199,7 +235,8 @@ public sealed partial class GatewayServer : IAsyncDisposable
     {
         try
         {
-            await Task.WhenAll(_sessions.Values).WaitAsync(timeout).ConfigureAwait(false);
+            var all = Task.WhenAll(_sessions.Values);
+            await (timeout == Timeout.InfiniteTimeSpan ? all : all.WaitAsync(timeout)).ConfigureAwait(false);
             return true;
         }
         catch (TimeoutException)

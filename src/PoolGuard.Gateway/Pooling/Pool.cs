@@ -60,6 +60,12 @@ internal sealed class Pool
     /// </summary>
     public byte[]? ScramClientKey { get; set; }
 
+    /// <summary>
+    /// PAUSE (or KILL) is in force: no server is handed out, released servers are closed, clients
+    /// queue until RESUME. Guarded by <see cref="Lock"/>.
+    /// </summary>
+    public bool Paused { get; set; }
+
     /// <summary>The saturation episode under way, if any (guarded by <see cref="Lock"/>).</summary>
     public SaturationEpisode Saturation { get; } = new();
     /// <summary>Traffic counters for SHOW STATS; atomics, outside the pool set's lock.</summary>

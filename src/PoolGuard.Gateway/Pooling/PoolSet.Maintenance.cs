@@ -35,7 +35,7 @@ internal sealed partial class PoolSet
                     }
                     node = previous;
                 }
-                while (pool.OpenServers < pool.MinPoolSize && CanOpen(pool) && canLogIn(pool))
+                while (!pool.Paused && pool.OpenServers < pool.MinPoolSize && CanOpen(pool) && canLogIn(pool))
                 {
                     toOpen.Add(Reserve(pool));
                 }
@@ -49,7 +49,7 @@ internal sealed partial class PoolSet
         DeliverGrants();
         foreach (var server in toClose)
         {
-            ServerCloser.CloseGracefully(server);
+            ServerCloser.CloseGracefully(server, _serverGone);
         }
         return toOpen;
     }
@@ -73,7 +73,7 @@ internal sealed partial class PoolSet
         }
         foreach (var server in toClose)
         {
-            ServerCloser.CloseGracefully(server);
+            ServerCloser.CloseGracefully(server, _serverGone);
         }
     }
 }

@@ -35,7 +35,7 @@ internal sealed partial class PoolSet
         DeliverGrants();
         foreach (var server in toClose)
         {
-            ServerCloser.CloseGracefully(server);
+            ServerCloser.CloseGracefully(server, _serverGone);
         }
     }
 
@@ -58,13 +58,14 @@ internal sealed partial class PoolSet
 
     private ServerConnection? FindOverCapIdle()
     {
-        var globalOver = _config.MaxServerConnections > 0 && _openTotal > _config.MaxServerConnections;
+        // Servers already closing are on their way out: only the rest count as over a cap.
+        var globalOver = _config.MaxServerConnections > 0 && _openTotal - _closingTotal > _config.MaxServerConnections;
         ServerConnection? victim = null;
         foreach (var pool in _pools.Values)
         {
             var over = globalOver
-                || (pool.DatabaseCap > 0 && Count(_openPerDatabase, pool.Key.Database) > pool.DatabaseCap)
-                || (pool.UserCap > 0 && Count(_openPerUser, pool.ServerUser) > pool.UserCap);
+                || (pool.DatabaseCap > 0 && Count(_openPerDatabase, pool.Key.Database) - Count(_closingPerDatabase, pool.Key.Database) > pool.DatabaseCap)
+                || (pool.UserCap > 0 && Count(_openPerUser, pool.ServerUser) - Count(_closingPerUser, pool.ServerUser) > pool.UserCap);
             if (!over)
             {
                 continue;

@@ -78,7 +78,7 @@ internal sealed partial class PoolSet
     }
 
     private bool MustClose(Pool pool, ServerConnection server) =>
-        pool.OpenServers > pool.PoolSize || IsPastLifetime(server, server.LastUsedAt);
+        pool.Paused || server.CloseNeeded || pool.OpenServers > pool.PoolSize || IsPastLifetime(server, server.LastUsedAt);
 
     /// <summary>Marks a server in the Used state (its client left; reset under way).</summary>
     public void MarkUsed(ServerConnection server)
@@ -105,7 +105,7 @@ internal sealed partial class PoolSet
             Dispatch();
         }
         DeliverGrants();
-        ServerCloser.CloseGracefully(server);
+        ServerCloser.CloseGracefully(server, _serverGone);
     }
 
     /// <summary>Under the pool's lock: the most recently used idle server, now Active; null when none.</summary>
@@ -171,7 +171,7 @@ internal sealed partial class PoolSet
     /// </summary>
     private bool TryEvictForSharedCap(Pool pool)
     {
-        if (pool.OpenServers >= pool.PoolSize)
+        if (pool.OpenServers >= pool.PoolSize || SlotIsFreeing(pool))
         {
             return false;
         }
@@ -202,9 +202,23 @@ internal sealed partial class PoolSet
             }
             Forget(victim);
         }
-        ServerCloser.CloseGracefully(victim);
+        if (victim.Transport is null)
+        {
+            ReleaseSlot(victim); // no socket (unit tests' servers): nothing to wait for
+        }
+        else
+        {
+            // Its cap slot comes back on a pool thread once its backend has gone (OnServerGone).
+            ServerCloser.CloseGracefully(victim, _serverGone);
+        }
         return CanOpen(pool);
     }
+
+    /// <summary>A server under a cap that blocks <paramref name="pool"/> is closing: its slot comes back soon, no need to close another.</summary>
+    private bool SlotIsFreeing(Pool pool) =>
+        (pool.DatabaseCap > 0 && Count(_closingPerDatabase, pool.Key.Database) > 0)
+        || (pool.UserCap > 0 && Count(_closingPerUser, pool.ServerUser) > 0)
+        || (_config.MaxServerConnections > 0 && _closingTotal > 0);
 
     private bool SharesBlockingCaps(Pool pool, Pool other)
     {
@@ -226,7 +240,7 @@ internal sealed partial class PoolSet
         {
             lock (pool.Lock)
             {
-                while (pool.Waiters.First is not null)
+                while (!pool.Paused && pool.Waiters.First is not null)
                 {
                     var server = TakeOrReserve(pool);
                     if (server is null)
@@ -240,6 +254,10 @@ internal sealed partial class PoolSet
     }
 
     /// <summary>Under both locks: the server stops counting anywhere.</summary>
+    /// <remarks>
+    /// The pool stops counting it at once; the shared caps only when <see cref="ServerCloser"/> reports
+    /// the connection gone (<see cref="OnServerGone"/>), so every Forget must be followed by CloseGracefully.
+    /// </remarks>
     private void Forget(ServerConnection server)
     {
         var pool = server.Pool;
@@ -249,9 +267,37 @@ internal sealed partial class PoolSet
         }
         pool.CountServer(server.State, ServerState.Closed);
         server.State = ServerState.Closed;
+        _closingTotal++;
+        Increment(_closingPerDatabase, pool.Key.Database);
+        Increment(_closingPerUser, pool.ServerUser);
+    }
+
+    // Servers forgotten by their pools whose backends may still be alive: counted in _open* too.
+    private readonly Dictionary<string, int> _closingPerDatabase = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _closingPerUser = new(StringComparer.Ordinal);
+    private int _closingTotal;
+
+    /// <summary>A closed server's backend is gone: its place under the shared caps is free for a waiter.</summary>
+    private void OnServerGone(ServerConnection server)
+    {
+        lock (_lock)
+        {
+            ReleaseSlot(server);
+            Dispatch();
+        }
+        DeliverGrants();
+    }
+
+    /// <summary>Under this set's lock: a forgotten server stops counting against the shared caps.</summary>
+    private void ReleaseSlot(ServerConnection server)
+    {
+        var pool = server.Pool;
         _openTotal--;
         Decrement(_openPerDatabase, pool.Key.Database);
         Decrement(_openPerUser, pool.ServerUser);
+        _closingTotal--;
+        Decrement(_closingPerDatabase, pool.Key.Database);
+        Decrement(_closingPerUser, pool.ServerUser);
     }
 
     private static void Transition(ServerConnection server, ServerState next)

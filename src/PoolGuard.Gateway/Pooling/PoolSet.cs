@@ -39,7 +39,10 @@ internal sealed partial class PoolSet
         _time = time;
         _events = events;
         _waitEnded = OnWaitEnded;
+        _serverGone = OnServerGone;
     }
+
+    private readonly Action<ServerConnection> _serverGone;
 
     private readonly Action<Waiter, bool> _waitEnded;
 
@@ -55,7 +58,7 @@ internal sealed partial class PoolSet
         {
             if (!_pools.TryGetValue(key, out var pool))
             {
-                pool = new Pool(key, database, user, _config);
+                pool = new Pool(key, database, user, _config) { Paused = IsPausedUnlocked(key.Database) };
                 _pools.Add(key, pool);
             }
             return pool;
@@ -101,14 +104,14 @@ internal sealed partial class PoolSet
         Waiter? waiter = null;
         lock (pool.Lock)
         {
-            if (TakeIdle(pool) is { } idle)
+            if (!pool.Paused && TakeIdle(pool) is { } idle)
             {
                 MoveClient(pool, client, ClientState.Active);
                 return ValueTask.FromResult(idle);
             }
             // A pool at its own size cannot open a server whatever the shared caps say, so its
-            // queue is its own business: only its own releases can serve it.
-            if (pool.OpenServers >= pool.PoolSize)
+            // queue is its own business: only its own releases can serve it. A paused pool queues everyone.
+            if (pool.Paused || pool.OpenServers >= pool.PoolSize)
             {
                 Interlocked.Increment(ref _waitingClients);
                 waiter = Enqueue(pool, client);
@@ -124,7 +127,7 @@ internal sealed partial class PoolSet
                     // there either happens before the search (which then finds its server) or sees
                     // this count and goes through Dispatch. Either way this client is not forgotten.
                     Interlocked.Increment(ref _waitingClients);
-                    if (TakeOrReserve(pool) is { } server)
+                    if (!pool.Paused && TakeOrReserve(pool) is { } server)
                     {
                         Interlocked.Decrement(ref _waitingClients);
                         MoveClient(pool, client, ClientState.Active);
@@ -159,7 +162,7 @@ internal sealed partial class PoolSet
         if (pool.Saturation.OnQueued(now, pool.Waiters.Count))
         {
             _events.Publish(GatewayEventKind.PoolSaturated, pool.Name,
-                $"all {pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing",
+                pool.Paused ? "pool paused (PAUSE or KILL), clients queueing until RESUME" : $"all {pool.OpenServers} of {pool.PoolSize} servers busy, clients queueing",
                 new Dictionary<string, long> { ["servers_open"] = pool.OpenServers, ["pool_size"] = pool.PoolSize, ["clients_active"] = pool.ClientsIn(ClientState.Active) });
         }
         return waiter;

@@ -22,6 +22,14 @@ internal sealed class ServerConnection
     }
 
     public long Id { get; }
+
+    /// <summary>RECONNECT asked for this server to be closed once its client is done with it (SHOW SERVERS close_needed).</summary>
+    public bool CloseNeeded
+    {
+        get => Volatile.Read(ref _closeNeeded);
+        set => Volatile.Write(ref _closeNeeded, value);
+    }
+    private bool _closeNeeded;
     public Pool Pool { get; }
 
     /// <summary>Guarded by its pool's lock.</summary>

@@ -21,4 +21,6 @@ public static class SqlState
     public const string IdleInTransactionSessionTimeout = "25P03";
     public const string IdleSessionTimeout = "57P05";
     public const string InternalError = "XX000";
+    public const string InvalidParameterValue = "22023";
+    public const string UndefinedObject = "42704";
 }

@@ -76,7 +76,8 @@ internal static class RunCommand
 
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            // A signal, or SHUTDOWN on the admin console (then the gateway is already stopping itself).
+            await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), gateway.Stopped).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
