@@ -97,7 +97,16 @@ PID[poolguard]="$POOLGUARD_PID"
 TARGETS+=(poolguard)
 
 # --- one pgbench run ------------------------------------------------------------------------
-declare -A TPS LAT P99MS FAILED ABORTED RC CPU BUSY
+declare -A TPS LAT P99MS FAILED ABORTED RC CPU BUSY PERTX PGTX
+# CPU of PostgreSQL in clock ticks: the postmaster's own and its reaped backends' (utime, stime,
+# cutime, cstime), plus the backends alive now — so backends that come and go (direct runs) count too.
+pg_cpu_ticks() {
+  local pm t p; pm="$(postmaster_pid)"
+  [ -n "$pm" ] || { echo 0; return; }
+  t="$(awk '{print $14 + $15 + $16 + $17}' "/proc/$pm/stat" 2>/dev/null || echo 0)"
+  for p in $(pgrep -P "$pm"); do t=$((t + $(cpu_ticks "$p"))); done
+  echo "$t"
+}
 p99_ms() {  # p99 of column 3 (latency, us) of pgbench -l logs, in ms
   cat "$@" 2>/dev/null | awk '$3 ~ /^[0-9]+$/ {print $3}' | sort -n -S 64M \
     | awk '{v[NR]=$1} END {if (NR == 0) {print "-"; exit} i=int(NR*0.99); if (i < NR*0.99) i++; if (i < 1) i=1; printf "%.3f", v[i]/1000}'
@@ -113,11 +122,13 @@ run_pgbench() {  # run_pgbench <target> <mode>
       "$DB_NAME" >/dev/null 2>&1 || true
   fi
   [ -n "$pid" ] && c0="$(cpu_ticks "$pid")"
+  local g0 g1; g0="$(pg_cpu_ticks)"
   read -r b0 t0 < <(box_jiffies); w0="$(date +%s.%N)"
   PGPASSWORD="$DB_PASSWORD" timeout -k 5 $((DURATION + 60 + CLIENTS / 10)) \
     "$PGBIN/pgbench" "${args[@]}" "$DB_NAME" >"$out.out" 2>"$out.err" || rc=$?
   w1="$(date +%s.%N)"; read -r b1 t1 < <(box_jiffies)
   [ -n "$pid" ] && c1="$(cpu_ticks "$pid")"
+  g1="$(pg_cpu_ticks)"
   TPS[$key]="$(grep -m1 -oP '^tps = \K[0-9.]+' "$out.out" | xargs -r printf '%.0f' || true)"
   LAT[$key]="$(grep -m1 -oP 'latency average = \K[0-9.]+' "$out.out" || true)"
   FAILED[$key]="$(grep -m1 -oP 'number of failed transactions: \K[0-9]+' "$out.out" || true)"
@@ -127,6 +138,10 @@ run_pgbench() {  # run_pgbench <target> <mode>
   P99MS[$key]="-"; [ "$P99" = 1 ] && P99MS[$key]="$(p99_ms "$out.log.d"/tx.*)"
   CPU[$key]="-"
   [ -n "$pid" ] && CPU[$key]="$(awk -v a="$c0" -v b="$c1" -v s="$w0" -v e="$w1" -v hz="$CLK_TCK" 'BEGIN{printf "%.0f", 100*(b-a)/hz/(e-s)}')"
+  # CPU time per transaction (µs): what each process spends on one transaction, the budget the TPS comes out of.
+  local n; n="$(grep -m1 -oP 'number of transactions actually processed: \K[0-9]+' "$out.out" || echo 0)"
+  PERTX[$key]="$(awk -v a="$c0" -v b="$c1" -v n="$n" -v hz="$CLK_TCK" -v p="$pid" 'BEGIN{ if (p != "" && n > 0) printf "%.1f", (b-a)/hz*1e6/n; else print "-"}')"
+  PGTX[$key]="$(awk -v a="$g0" -v b="$g1" -v n="$n" -v hz="$CLK_TCK" 'BEGIN{ if (n > 0) printf "%.1f", (b-a)/hz*1e6/n; else print "-"}')"
   BUSY[$key]="$(awk -v a="$b0" -v b="$b1" -v x="$t0" -v y="$t1" 'BEGIN{ if (y > x) printf "%.0f", 100*(b-a)/(y-x); else print "-"}')"
   rm -rf "$out.log.d"   # up to millions of lines; the p99 is all we keep
   bench_log "$t $mode: tps ${TPS[$key]:--} avg ${LAT[$key]:--} ms p99 ${P99MS[$key]} ms failed ${FAILED[$key]:--} aborted ${ABORTED[$key]} rc $rc pooler cpu ${CPU[$key]}%"
@@ -149,16 +164,17 @@ report() {
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(uname -sr), $(nproc) CPUs, $(free -g | awk '/Mem:/{print $2}') GiB"
   echo "- PostgreSQL $(psql_at "$PG_PORT" 'show server_version') (max_connections $(psql_at "$PG_PORT" 'show max_connections'), scripts/pg-sandbox.sh: fsync off), pgbench $("$PGBIN/pgbench" --version | awk '{print $3}') scale $SCALE; $PGB_NOTE; PoolGuard $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '(uncommitted tree)')"
   echo "- both poolers: $POOL_MODE mode, pool size $POOL_SIZE, max_client_conn $MAX_CLIENT_CONN, SCRAM-SHA-256 with the plaintext password in their config, 127.0.0.1"
+  echo "- CPU µs/tx: utime+stime per processed transaction, of the pooler process and of PostgreSQL (postmaster and all backends); on a CPU-bound box the TPS is the box's CPU divided by the sum of what every process spends per transaction"
   echo "- command: \`pgbench -n -S -M MODE -c $CLIENTS -j $JOBS -T $DURATION$( [ "$P99" = 1 ] && echo ' -l')\`; each measured run preceded by $WARMUP s of the same load, unmeasured; p99 from the per-transaction log; CPU % = the pooler's utime+stime over the run, in % of one core; box % = all CPUs busy"
   echo "- reproduce: \`CLIENTS=$CLIENTS DURATION=$DURATION JOBS=$JOBS MODES=\"$MODES\" SCALE=$SCALE POOL_MODE=$POOL_MODE POOL_SIZE=$POOL_SIZE WARMUP=$WARMUP bench/e2e.sh\`"
   echo
-  echo "| target | mode | TPS | avg latency ms | p99 latency ms | failed tx | aborted clients | pgbench rc | pooler CPU % | box CPU % |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| target | mode | TPS | avg latency ms | p99 latency ms | failed tx | aborted clients | pgbench rc | pooler CPU % | box CPU % | pooler CPU µs/tx | PostgreSQL CPU µs/tx |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
   local mode t k
   for mode in $MODES; do
     for t in "${TARGETS[@]}"; do
       k="$t/$mode"
-      echo "| $t | $mode | ${TPS[$k]:--} | ${LAT[$k]:--} | ${P99MS[$k]} | ${FAILED[$k]:--} | ${ABORTED[$k]} | ${RC[$k]} | ${CPU[$k]} | ${BUSY[$k]} |"
+      echo "| $t | $mode | ${TPS[$k]:--} | ${LAT[$k]:--} | ${P99MS[$k]} | ${FAILED[$k]:--} | ${ABORTED[$k]} | ${RC[$k]} | ${CPU[$k]} | ${BUSY[$k]} | ${PERTX[$k]} | ${PGTX[$k]} |"
     done
   done
   echo
