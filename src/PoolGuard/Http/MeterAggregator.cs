@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using PoolGuard.Gateway.Telemetry;
 
@@ -8,14 +9,16 @@ namespace PoolGuard.Http;
 /// buckets, sum and count of each duration histogram and the timeout counter's total. Gauges are not
 /// kept: <see cref="Observe"/> asks the observable instruments at scrape time, so they read the
 /// pool snapshot of that moment. Recording takes a short per-series lock and never allocates once a
-/// pool's series exists (the first measurement of a new pool creates it).
+/// pool's series exists (the first measurement of a new pool creates it); finding the series takes no shared lock.
 /// </summary>
 internal sealed class MeterAggregator : IDisposable
 {
+    private static readonly double[] Bounds = [.. GatewayMetrics.DurationBuckets];
+
     private readonly MeterListener _listener = new();
     private readonly Meter _meter;
-    private readonly Lock _seriesLock = new();
-    private readonly Dictionary<(string Instrument, string Pool), Series> _series = [];
+    // Per instrument (the listener's state for it), series by pool name: found without a global lock.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, Series>> _series = new(StringComparer.Ordinal);
     // Filled only while Observe runs, under _observeLock, so concurrent scrapes do not mix.
     private readonly Lock _observeLock = new();
     private List<Observation>? _observations;
@@ -27,11 +30,11 @@ internal sealed class MeterAggregator : IDisposable
         {
             if (ReferenceEquals(instrument.Meter, _meter))
             {
-                listener.EnableMeasurementEvents(instrument);
+                listener.EnableMeasurementEvents(instrument, _series.GetOrAdd(instrument.Name, _ => new(StringComparer.Ordinal)));
             }
         };
-        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Add(instrument.Name, value, tags));
-        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        _listener.SetMeasurementEventCallback<double>((instrument, value, tags, state) => Add(instrument.Name, state, value, tags));
+        _listener.SetMeasurementEventCallback<long>((instrument, value, tags, state) =>
         {
             if (instrument.IsObservable)
             {
@@ -39,7 +42,7 @@ internal sealed class MeterAggregator : IDisposable
             }
             else
             {
-                Add(instrument.Name, value, tags);
+                Add(instrument.Name, state, value, tags);
             }
         });
         _listener.Start();
@@ -76,11 +79,7 @@ internal sealed class MeterAggregator : IDisposable
     /// <summary>Copies of the histogram and counter series, sorted by instrument then pool.</summary>
     public IReadOnlyList<(string Instrument, string Pool, long[] Buckets, double Sum, long Count)> Accumulated()
     {
-        List<Series> all;
-        lock (_seriesLock)
-        {
-            all = [.. _series.Values];
-        }
+        var all = _series.Values.SelectMany(pools => pools.Values).ToList();
         var result = new List<(string, string, long[], double, long)>(all.Count);
         foreach (var s in all.OrderBy(s => s.Instrument, StringComparer.Ordinal).ThenBy(s => s.Pool, StringComparer.Ordinal))
         {
@@ -92,20 +91,19 @@ internal sealed class MeterAggregator : IDisposable
         return result;
     }
 
-    private void Add(string instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    private static void Add(string instrument, object? state, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        var pool = Tag(tags, GatewayMetrics.PoolNameTag);
-        Series? series;
-        lock (_seriesLock)
+        if (state is not ConcurrentDictionary<string, Series> pools)
         {
-            if (!_series.TryGetValue((instrument, pool), out series))
-            {
-                _series[(instrument, pool)] = series = new Series(instrument, pool);
-            }
+            return;
         }
-        var bounds = GatewayMetrics.DurationBuckets;
+        var pool = Tag(tags, GatewayMetrics.PoolNameTag);
+        if (!pools.TryGetValue(pool, out var series))
+        {
+            series = pools.GetOrAdd(pool, static (name, instrument) => new Series(instrument, name), instrument);
+        }
         var bucket = 0;
-        while (bucket < bounds.Count && value > bounds[bucket])
+        while (bucket < Bounds.Length && value > Bounds[bucket])
         {
             bucket++;
         }
