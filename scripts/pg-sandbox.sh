@@ -426,6 +426,7 @@ cmd_start() {
   fi
   ensure_postgres_installed
   ensure_openssl_installed
+  ensure_pgbouncer_exporter_installed
   ensure_os_user
   trap 'on_start_error $LINENO' ERR
   create_cluster

@@ -74,3 +74,16 @@ ensure_openssl_installed() {
   is_root || pg_die "openssl is not installed and we are not root; install it with: sudo apt-get install openssl" 3
   apt_install openssl
 }
+
+# Debian's prometheus-pgbouncer-exporter: the integration test that scrapes PoolGuard's admin
+# console with it (tests/PoolGuard.IntegrationTests/Http/AdminHttpProcessTests.cs). Optional: the
+# test skips with a reason when it is missing, so a failed install only logs.
+ensure_pgbouncer_exporter_installed() {
+  [ -x /usr/bin/prometheus-pgbouncer-exporter ] && return 0
+  if ! is_root; then
+    pg_log "prometheus-pgbouncer-exporter missing; its test will skip (install: sudo apt-get install prometheus-pgbouncer-exporter)"
+    return 0
+  fi
+  # In a subshell: apt_install exits on failure, and this package must not fail the sandbox.
+  ( apt_install prometheus-pgbouncer-exporter ) || pg_log "prometheus-pgbouncer-exporter could not be installed; its test will skip"
+}

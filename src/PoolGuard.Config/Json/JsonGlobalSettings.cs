@@ -54,6 +54,9 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.ServerTlsCertFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ServerTlsCertFile = v } : c,
         [nameof(PoolGuardConfig.ServerTlsKeyFile)] = (r, s, c) => r.FilePath(s) is { } v ? c with { ServerTlsKeyFile = v } : c,
         [nameof(PoolGuardConfig.ServerTlsProtocols)] = (r, s, c) => r.TlsProtocols(s) is { } v ? c with { ServerTlsProtocols = v } : c,
+        [nameof(PoolGuardConfig.AdminHttpAddress)] = (r, s, c) => r.String(s) is { } v ? c with { AdminHttpAddress = v.Trim() } : c,
+        [nameof(PoolGuardConfig.AdminHttpPort)] = (r, s, c) => r.Int(s) is { } v ? c with { AdminHttpPort = v } : c,
+        [nameof(PoolGuardConfig.AdminHttpToken)] = (r, s, c) => r.String(s) is { } v ? c with { AdminHttpToken = v.Trim() } : c,
     };
 
     public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile];

@@ -139,4 +139,18 @@ public sealed record PoolGuardConfig
 
     /// <summary>TLS versions offered to PostgreSQL; TLS 1.2 and 1.3 by default.</summary>
     public System.Security.Authentication.SslProtocols ServerTlsProtocols { get; init; } = TlsProtocols.Secure;
+
+    // --- Admin HTTP (/metrics, /api/*, /healthz, /readyz) ---
+
+    /// <summary>Address of the admin HTTP endpoint. Loopback by default: the API lists client addresses
+    /// and the metrics reveal traffic, so exposing them is the operator's explicit choice.</summary>
+    public string AdminHttpAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Port of the admin HTTP endpoint; 0 turns it off. 9930 sits beside pgbouncer_exporter's 9127
+    /// without colliding with it, so both can be scraped during a migration.</summary>
+    public int AdminHttpPort { get; init; } = 9930;
+
+    /// <summary>When set, /metrics and /api/* require "Authorization: Bearer &lt;token&gt;"; /healthz and /readyz
+    /// stay open for probes. Empty (no auth) by default, matching the loopback-only default address.</summary>
+    public string AdminHttpToken { get; init; } = "";
 }

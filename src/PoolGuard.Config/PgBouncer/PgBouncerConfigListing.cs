@@ -57,6 +57,11 @@ public static class PgBouncerConfigListing
         new("server_tls_cert_file", c => c.ServerTlsCertFile ?? ""),
         new("server_tls_key_file", c => c.ServerTlsKeyFile ?? ""),
         new("server_tls_protocols", c => Protocols(c.ServerTlsProtocols)),
+        // The HTTP listener is bound once at start; the token is read per request, so a reload changes it.
+        new("admin_http_address", c => c.AdminHttpAddress, Changeable: false),
+        new("admin_http_port", c => Number(c.AdminHttpPort), Changeable: false),
+        // Never printed: stats users may run SHOW CONFIG but must not learn the token.
+        new("admin_http_token", c => c.AdminHttpToken.Length > 0 ? "(set)" : ""),
     ];
 
     /// <summary>In pgbouncer.ini's words: "secure" for TLS 1.2 + 1.3, else the versions listed.</summary>

@@ -58,6 +58,10 @@ internal static class PgBouncerSettings
         ["server_tls_cert_file"] = new(nameof(PoolGuardConfig.ServerTlsCertFile), (_, e, c) => c with { ServerTlsCertFile = IniValueReader.FilePath(e) }),
         ["server_tls_key_file"] = new(nameof(PoolGuardConfig.ServerTlsKeyFile), (_, e, c) => c with { ServerTlsKeyFile = IniValueReader.FilePath(e) }),
         ["server_tls_protocols"] = new(nameof(PoolGuardConfig.ServerTlsProtocols), (r, e, c) => r.TlsProtocols(e) is { } v ? c with { ServerTlsProtocols = v } : c),
+        // PoolGuard's own: the admin HTTP endpoint (PgBouncer has none; pgbouncer_exporter is a separate process).
+        ["admin_http_address"] = new(nameof(PoolGuardConfig.AdminHttpAddress), (_, e, c) => c with { AdminHttpAddress = e.Value.Trim() }),
+        ["admin_http_port"] = new(nameof(PoolGuardConfig.AdminHttpPort), (r, e, c) => r.Int(e) is { } v ? c with { AdminHttpPort = v } : c),
+        ["admin_http_token"] = new(nameof(PoolGuardConfig.AdminHttpToken), (_, e, c) => c with { AdminHttpToken = e.Value.Trim() }),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();

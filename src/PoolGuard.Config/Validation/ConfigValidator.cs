@@ -35,6 +35,7 @@ internal sealed partial class ConfigValidator
         validator.CheckAuthentication();
         validator.CheckAdminConsole();
         validator.CheckTls();
+        validator.CheckAdminHttp();
     }
 
     private void CheckListener()

@@ -96,7 +96,10 @@ internal sealed partial class ClientSession
         var now = gateway.Time.GetTimestamp();
         client.WaitStartedAt = 0;
         client.LastRequestAt = now;
-        pool.Stats.AddAssignment(gateway.Time.GetElapsedTime(started, now));
+        var waited = gateway.Time.GetElapsedTime(started, now);
+        pool.Stats.AddAssignment(waited);
+        Telemetry.GatewayMetrics.Record(gateway.Metrics.WaitTime, waited, pool);
+        _assignedAt = now;
     }
 
     private static async Task WatchForDisconnectAsync(PipeReader reader, RelayStop stop, CancellationTokenSource wait)
@@ -192,7 +195,7 @@ internal sealed partial class ClientSession
             }
         }
         _held = null;
-        gateway.Pools.Release(server);
+        ReleaseToPool(server);
     }
 
     /// <summary>

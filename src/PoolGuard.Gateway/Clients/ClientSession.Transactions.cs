@@ -179,7 +179,7 @@ internal sealed partial class ClientSession
                 }
                 else
                 {
-                    gateway.Pools.Release(server);
+                    ReleaseToPool(server);
                 }
                 if (client.Draining)
                 {
@@ -193,7 +193,7 @@ internal sealed partial class ClientSession
                 // server serves others; anything less certain closes it.
                 if (server.TransactionStatus == TransactionStatus.Idle)
                 {
-                    gateway.Pools.Release(server);
+                    ReleaseToPool(server);
                 }
                 else
                 {
@@ -225,7 +225,7 @@ internal sealed partial class ClientSession
             var error = await ServerQuery.RunAsync(server, "ROLLBACK", timeout.Token).ConfigureAwait(false);
             if (error is null && server.IsReusable)
             {
-                gateway.Pools.Release(server);
+                ReleaseToPool(server);
                 return;
             }
         }

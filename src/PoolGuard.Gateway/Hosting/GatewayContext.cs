@@ -22,7 +22,8 @@ internal sealed class GatewayContext
         Authenticator = new ClientAuthenticator(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         Tls = new TlsCertificates(config);
         Registry = new ConnectionRegistry();
-        Connector = new ServerConnector(() => Config.ServerConnectTimeout, Tls, Registry);
+        Metrics = new Telemetry.GatewayMetrics(Pools, Events);
+        Connector = new ServerConnector(() => Config.ServerConnectTimeout, Tls, Registry, Metrics);
         Inspector = new GatewayInspector(this);
         Cancels = new CancelRouter(() => Config.ServerConnectTimeout, Tls);
         Logger = loggerFactory.CreateLogger("PoolGuard.Gateway");
@@ -43,6 +44,7 @@ internal sealed class GatewayContext
     public ConnectionRegistry Registry { get; }
     public GatewayInspector Inspector { get; }
     public CancelRouter Cancels { get; }
+    public Telemetry.GatewayMetrics Metrics { get; }
 
     /// <summary>Databases refused to new clients by DISABLE (until ENABLE).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, bool> DisabledDatabases { get; } = new(StringComparer.Ordinal);

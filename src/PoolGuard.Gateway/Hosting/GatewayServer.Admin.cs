@@ -16,6 +16,12 @@ public sealed partial class GatewayServer
     /// <summary>Open server connections, as SHOW SERVERS lists them.</summary>
     public IReadOnlyList<ServerConnectionInfo> GetServers() => _gateway.Inspector.Servers();
 
+    /// <summary>The gateway's System.Diagnostics.Metrics instruments (meter "PoolGuard").</summary>
+    public Telemetry.GatewayMetrics Metrics => _gateway.Metrics;
+
+    /// <summary>True from Start until StopAsync begins: new clients are being accepted.</summary>
+    public bool IsAccepting => _listener is not null && !_stopping.IsCancellationRequested;
+
     /// <summary>Per-database traffic statistics, as SHOW STATS prints them.</summary>
     public IReadOnlyList<DatabaseStats> GetStats() => _gateway.Inspector.Stats();
 

@@ -248,6 +248,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        _gateway.Metrics.Dispose();
         _stopping.Dispose();
     }
 }

@@ -16,6 +16,7 @@ internal sealed class Pool
     {
         Key = key;
         Name = key.ToString();
+        MetricTag = new(Telemetry.GatewayMetrics.PoolNameTag, Name);
         Database = database;
         User = user;
         Configure(config);
@@ -31,6 +32,9 @@ internal sealed class Pool
 
     /// <summary>"database/user", made once: events and logs name the pool on busy paths.</summary>
     public string Name { get; }
+
+    /// <summary>db.client.connection.pool.name = <see cref="Name"/>, made once: histograms record it per checkout.</summary>
+    public KeyValuePair<string, object?> MetricTag { get; }
     public DatabaseEntry Database { get; private set; }
     public UserEntry? User { get; private set; }
     public int PoolSize { get; private set; }

@@ -16,7 +16,7 @@ namespace PoolGuard.Gateway.Servers;
 /// cancel key, until the first ReadyForQuery; TLS first when server_tls_sslmode asks for it.
 /// All within server_connect_timeout.
 /// </summary>
-internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, TlsCertificates tls, Admin.ConnectionRegistry? registry = null)
+internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, TlsCertificates tls, Admin.ConnectionRegistry? registry = null, Telemetry.GatewayMetrics? metrics = null)
 {
     public async Task ConnectAsync(ServerConnection server, CancellationToken cancellationToken)
     {
@@ -33,12 +33,17 @@ internal sealed class ServerConnector(Func<TimeSpan> currentConnectTimeout, TlsC
         {
             timeout.CancelAfter(connectTimeout);
         }
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             var socket = await OpenSocketAsync(database.Host, database.Port, timeout.Token).ConfigureAwait(false);
             server.Transport = new PgTransport(socket, isServer: true);
             await ServerTlsNegotiation.NegotiateAsync(server.Transport, database.Host, tls.Current, timeout.Token).ConfigureAwait(false);
             await LogInAsync(server, credentials, database.ServerDatabase, timeout.Token).ConfigureAwait(false);
+            if (metrics is not null)
+            {
+                Telemetry.GatewayMetrics.Record(metrics.CreateTime, System.Diagnostics.Stopwatch.GetElapsedTime(started), server.Pool);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using PoolGuard.Config;
 using PoolGuard.Gateway.Hosting;
+using PoolGuard.Http;
 
 namespace PoolGuard.Cli;
 
@@ -72,6 +73,21 @@ internal static class RunCommand
             logger.LogCritical("Cannot start: {Reason}", ex.Message);
             return ExitCodes.Failed;
         }
+        AdminHttpServer? http = null;
+        if (loaded.Config.AdminHttpPort != 0)
+        {
+            try
+            {
+                http = await AdminHttpServer.StartAsync(gateway, loggerFactory).ConfigureAwait(false);
+            }
+            catch (GatewayStartException ex)
+            {
+                logger.LogCritical("Cannot start: {Reason}", ex.Message);
+                await gateway.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+            logger.LogInformation("Admin HTTP endpoint on {Address} (/metrics, /api/*, /healthz, /readyz)", http.Address);
+        }
         logger.LogInformation("PoolGuard running with {File}; {Databases} database(s) configured", loaded.SourceFile, loaded.Config.Databases.Count);
 
         try
@@ -83,7 +99,13 @@ internal static class RunCommand
         {
         }
         logger.LogInformation("Shutting down: letting transactions finish for up to {Seconds} s (shutdown_timeout)", loaded.Config.ShutdownTimeout.TotalSeconds);
+        // The drain runs first so /readyz answers 503 (not accepting) while clients finish, and
+        // /metrics stays readable for the whole drain; the HTTP endpoint goes last.
         await gateway.StopAsync().ConfigureAwait(false);
+        if (http is not null)
+        {
+            await http.DisposeAsync().ConfigureAwait(false);
+        }
         return ExitCodes.Ok;
     }
 }

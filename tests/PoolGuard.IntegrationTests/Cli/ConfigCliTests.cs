@@ -122,6 +122,7 @@ public sealed class ConfigCliTests : IDisposable
                 auth_type = scram-sha-256
                 auth_file = userlist.txt
                 default_pool_size = 3
+                admin_http_port = 0
                 """)
             : Write("poolguard.json", $$"""
                 {

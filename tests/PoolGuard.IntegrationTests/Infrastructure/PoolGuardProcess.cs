@@ -19,10 +19,15 @@ internal static class PoolGuardProcess
         }
     }
 
-    /// <summary>Starts `poolguard run -c <paramref name="configFile"/>` and waits until it listens on <paramref name="port"/>.</summary>
-    public static async Task<RunningProcess> StartAsync(string configFile, int port)
+    /// <summary>
+    /// Starts `poolguard run -c <paramref name="configFile"/>` and waits until it listens on <paramref name="port"/>.
+    /// A JSON config runs with the admin HTTP endpoint off (POOLGUARD__AdminHttpPort=0) unless
+    /// <paramref name="environment"/> says otherwise: tests run in parallel and must not fight over its default port 9930.
+    /// </summary>
+    public static async Task<RunningProcess> StartAsync(string configFile, int port, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = RunningProcess.Start(DotnetHost, [Executable, "run", "-c", configFile]);
+        var process = RunningProcess.Start(DotnetHost, [Executable, "run", "-c", configFile],
+            environment ?? new Dictionary<string, string> { ["POOLGUARD__AdminHttpPort"] = "0" });
         await WaitForListenerAsync(process, port);
         return process;
     }

@@ -1,0 +1,49 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using PoolGuard.Gateway.Events;
+using PoolGuard.Gateway.Hosting;
+
+namespace PoolGuard.Http;
+
+/// <summary>The routes: /healthz and /readyz open for probes; /metrics and /api/* behind admin_http_token when set.</summary>
+internal static class AdminEndpoints
+{
+    private static readonly string Version =
+        typeof(GatewayServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static void Map(WebApplication app, GatewayServer gateway, MeterAggregator meter, ReadinessProbe readiness)
+    {
+        app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
+        app.MapGet("/readyz", async (CancellationToken cancellationToken) =>
+        {
+            var result = await readiness.CheckAsync(cancellationToken).ConfigureAwait(false);
+            return Results.Json(result, AdminJsonContext.Default.ReadinessDocument, statusCode: result.Ready ? 200 : 503);
+        });
+
+        var guarded = app.MapGroup("").AddEndpointFilter(async (context, next) =>
+            BearerToken.Allows(context.HttpContext.Request, gateway.Config.AdminHttpToken)
+                ? await next(context).ConfigureAwait(false)
+                : Unauthorized(context.HttpContext));
+
+        guarded.MapGet("/metrics", () =>
+        {
+            var text = new PrometheusText();
+            PgBouncerMetrics.Write(text, gateway, Version);
+            OpenTelemetryMetrics.Write(text, meter);
+            return Results.Text(text.ToString(), PrometheusText.ContentType);
+        });
+        guarded.MapGet("/api/pools", () => Results.Json(ApiViews.Pools(gateway), AdminJsonContext.Default.IReadOnlyListPoolDocument));
+        guarded.MapGet("/api/clients", () => Results.Json(ApiViews.Clients(gateway), AdminJsonContext.Default.IReadOnlyListClientDocument));
+        guarded.MapGet("/api/servers", () => Results.Json(ApiViews.Servers(gateway), AdminJsonContext.Default.IReadOnlyListServerDocument));
+        guarded.MapGet("/api/stats", () => Results.Json(ApiViews.Stats(gateway), AdminJsonContext.Default.IReadOnlyListStatsDocument));
+        guarded.MapGet("/api/events", (long? since) => Results.Json(ApiViews.Events(gateway.Events, since ?? 0), AdminJsonContext.Default.EventPage));
+    }
+
+    private static IResult Unauthorized(HttpContext context)
+    {
+        // RFC 6750: say which scheme is wanted; never echo what was sent.
+        context.Response.Headers.WWWAuthenticate = "Bearer realm=\"poolguard\"";
+        return Results.Text("unauthorized: send Authorization: Bearer <admin_http_token>\n", "text/plain; charset=utf-8", statusCode: 401);
+    }
+}

@@ -1,0 +1,32 @@
+namespace PoolGuard.Http;
+
+// The JSON the /api endpoints return: snake_case names (AdminJsonContext), units in the names.
+// Kept apart from the gateway's records so renaming a C# property never changes the API.
+
+internal sealed record PoolDocument(
+    string Database, string User, string? PoolMode,
+    int ClActive, int ClWaiting, int SvActive, int SvIdle, int SvUsed, int SvLogin,
+    int PoolSize, double MaxWaitMs);
+
+internal sealed record ClientDocument(
+    long Id, string User, string Database, string State, string? Address, int Port, string? LocalAddress, int LocalPort,
+    DateTimeOffset ConnectTime, DateTimeOffset RequestTime, double WaitMs, string ApplicationName, long? LinkedServerId);
+
+internal sealed record ServerDocument(
+    long Id, string User, string Database, string State, string Address, int Port, string? LocalAddress, int LocalPort,
+    DateTimeOffset ConnectTime, DateTimeOffset RequestTime, long? LinkedClientId, int BackendPid, int PreparedStatements);
+
+internal sealed record StatsDocument(
+    string Database,
+    long TotalServerAssignmentCount, long TotalXactCount, long TotalQueryCount,
+    long TotalReceivedBytes, long TotalSentBytes,
+    double TotalXactTimeMs, double TotalQueryTimeMs, double TotalWaitTimeMs, long TotalClientConnectCount);
+
+internal sealed record EventDocument(
+    long Sequence, DateTimeOffset Time, string Kind, string? Pool, string Detail, IReadOnlyDictionary<string, long> Numbers);
+
+/// <summary>A page of events: those after the asked sequence, oldest first; ask again with ?since=last_sequence.</summary>
+internal sealed record EventPage(long LastSequence, IReadOnlyList<EventDocument> Events);
+
+/// <summary>Why /readyz says what it says.</summary>
+internal sealed record ReadinessDocument(bool Ready, string Reason, IReadOnlyList<string> ReachableDatabases);

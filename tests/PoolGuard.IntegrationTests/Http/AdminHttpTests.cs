@@ -1,0 +1,228 @@
+using System.Net;
+using System.Text.Json;
+using Npgsql;
+using PoolGuard.Gateway.Pooling;
+using PoolGuard.IntegrationTests.Infrastructure;
+using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
+
+namespace PoolGuard.IntegrationTests.Http;
+
+/// <summary>The admin HTTP endpoint over real loopback HTTP, in front of a real gateway and PostgreSQL.</summary>
+public sealed class AdminHttpTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [SkippableFact]
+    public async Task Healthz_answers_200_ok_while_the_process_runs()
+    {
+        await using var http = await AdminHttpHarness.StartAsync();
+        using var response = await http.SendAsync("/healthz").WaitAsync(Bound);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("ok", (await response.Content.ReadAsStringAsync()).Trim());
+    }
+
+    [SkippableFact]
+    public async Task Readyz_answers_200_when_the_gateway_accepts_and_a_database_answers()
+    {
+        await using var http = await AdminHttpHarness.StartAsync();
+        using var response = await http.SendAsync("/readyz").WaitAsync(Bound);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(body.GetProperty("ready").GetBoolean());
+        Assert.Contains("app", body.GetProperty("reachable_databases").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [SkippableFact]
+    public async Task Readyz_answers_503_with_a_reason_when_the_only_database_is_unreachable()
+    {
+        var closedPort = PoolGuardProcess.UnusedPort();
+        await using var http = await AdminHttpHarness.StartAsync(c => c with
+        {
+            Databases = new Dictionary<string, Config.Model.DatabaseEntry>
+            {
+                ["gone"] = new() { Name = "gone", Host = "127.0.0.1", Port = closedPort },
+            },
+        });
+        using var response = await http.SendAsync("/readyz").WaitAsync(Bound);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.False(body.GetProperty("ready").GetBoolean());
+        Assert.Contains("TCP connect", body.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Readyz_answers_503_once_the_gateway_stops_accepting()
+    {
+        await using var http = await AdminHttpHarness.StartAsync();
+        await http.Gateway.Server.StopAsync(TimeSpan.FromSeconds(5)).WaitAsync(Bound);
+        using var response = await http.SendAsync("/readyz").WaitAsync(Bound);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("not accepting", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Api_pools_clients_servers_and_stats_return_snake_case_json_with_the_gateways_numbers()
+    {
+        await using var http = await AdminHttpHarness.StartAsync();
+        await using var holder = await http.Gateway.OpenAsync().WaitAsync(Bound);
+        await using (var begin = new NpgsqlCommand("begin; select 1", holder))
+        {
+            await begin.ExecuteNonQueryAsync().WaitAsync(Bound);
+        }
+
+        var pools = JsonDocument.Parse(await http.GetStringAsync("/api/pools").WaitAsync(Bound)).RootElement;
+        var pool = pools.EnumerateArray().Single(p => p.GetProperty("database").GetString() == "app" && p.GetProperty("user").GetString() == Roles.App);
+        var snapshot = http.Gateway.Pool()!;
+        Assert.Equal(snapshot.ClientsActive, pool.GetProperty("cl_active").GetInt32());
+        Assert.Equal(snapshot.ServersActive, pool.GetProperty("sv_active").GetInt32());
+        Assert.Equal(snapshot.PoolSize, pool.GetProperty("pool_size").GetInt32());
+        Assert.True(pool.TryGetProperty("max_wait_ms", out _));
+
+        var clients = JsonDocument.Parse(await http.GetStringAsync("/api/clients").WaitAsync(Bound)).RootElement;
+        var client = clients.EnumerateArray().Single(c => c.GetProperty("database").GetString() == "app");
+        Assert.Equal("active", client.GetProperty("state").GetString());
+        Assert.Equal("poolguard-tests", client.GetProperty("application_name").GetString());
+
+        var servers = JsonDocument.Parse(await http.GetStringAsync("/api/servers").WaitAsync(Bound)).RootElement;
+        var server = servers.EnumerateArray().Single(s => s.GetProperty("state").GetString() == "active");
+        Assert.Equal(client.GetProperty("linked_server_id").GetInt64(), server.GetProperty("id").GetInt64());
+        Assert.True(server.GetProperty("backend_pid").GetInt32() > 0);
+
+        var stats = JsonDocument.Parse(await http.GetStringAsync("/api/stats").WaitAsync(Bound)).RootElement;
+        var app = stats.EnumerateArray().Single(s => s.GetProperty("database").GetString() == "app");
+        Assert.True(app.GetProperty("total_server_assignment_count").GetInt64() >= 1);
+        Assert.True(app.TryGetProperty("total_received_bytes", out _));
+        Assert.True(app.TryGetProperty("total_wait_time_ms", out _));
+    }
+
+    [SkippableFact]
+    public async Task Api_events_pages_with_since_and_lists_the_newest_last()
+    {
+        await using var http = await AdminHttpHarness.StartAsync();
+        var first = JsonDocument.Parse(await http.GetStringAsync("/api/events").WaitAsync(Bound)).RootElement;
+        var events = first.GetProperty("events").EnumerateArray().ToList();
+        Assert.Contains(events, e => e.GetProperty("kind").GetString() == "started");
+        var sequences = events.Select(e => e.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        var last = first.GetProperty("last_sequence").GetInt64();
+        Assert.Equal(sequences[^1], last);
+
+        http.Gateway.Server.Apply(http.Gateway.Config with { DefaultPoolSize = 6 });
+        var next = JsonDocument.Parse(await http.GetStringAsync($"/api/events?since={last}").WaitAsync(Bound)).RootElement;
+        var newer = next.GetProperty("events").EnumerateArray().ToList();
+        Assert.NotEmpty(newer);
+        Assert.All(newer, e => Assert.True(e.GetProperty("sequence").GetInt64() > last));
+    }
+
+    [SkippableFact]
+    public async Task Metrics_parse_as_prometheus_text_and_the_pool_gauges_equal_show_pools_while_clients_hold_servers()
+    {
+        await using var http = await AdminHttpHarness.StartAsync(c => c with { DefaultPoolSize = 2 });
+        var holders = new List<NpgsqlConnection>();
+        for (var i = 0; i < 2; i++)
+        {
+            var connection = await http.Gateway.OpenAsync().WaitAsync(Bound);
+            await using var begin = new NpgsqlCommand("begin; select 1", connection);
+            await begin.ExecuteNonQueryAsync().WaitAsync(Bound);
+            holders.Add(connection);
+        }
+        // A third client queues for one of the two servers (in session mode, at login).
+        var queued = http.Gateway.OpenAsync();
+        await Eventually.AssertAsync(() => http.Gateway.Pool(), p => p is { ClientsWaiting: 1 }, Bound, "third client did not queue");
+        try
+        {
+            var scrape = PrometheusTextParser.Parse(await http.GetStringAsync("/metrics").WaitAsync(Bound));
+            var pool = http.Gateway.Pool()!;
+            AssertPoolGauges(scrape, pool);
+
+            Assert.Equal("gauge", scrape.Types["pgbouncer_pools_client_waiting_connections"]);
+            Assert.Equal("counter", scrape.Types["pgbouncer_stats_queries_pooled_total"]);
+            Assert.Equal("histogram", scrape.Types["db_client_connection_wait_time_seconds"]);
+            Assert.Equal(http.Gateway.Config.MaxClientConn, Single(scrape, "pgbouncer_config_max_client_connections", _ => true));
+            Assert.Equal(1, Single(scrape, "pgbouncer_up", _ => true));
+        }
+        finally
+        {
+            foreach (var holder in holders)
+            {
+                await holder.DisposeAsync();
+            }
+            await using var waiter = await queued.WaitAsync(Bound);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Metrics_histograms_have_cumulative_monotonic_buckets_ending_in_inf_equal_to_count()
+    {
+        await using var http = await AdminHttpHarness.StartAsync();
+        for (var i = 0; i < 3; i++)
+        {
+            await http.Gateway.AssertServesNewClientAsync().WaitAsync(Bound);
+        }
+        var scrape = PrometheusTextParser.Parse(await http.GetStringAsync("/metrics").WaitAsync(Bound));
+        foreach (var histogram in new[] { "db_client_connection_wait_time_seconds", "db_client_connection_use_time_seconds", "db_client_connection_create_time_seconds" })
+        {
+            var buckets = scrape.Named(histogram + "_bucket").Where(s => s.Label("db_client_connection_pool_name") == $"app/{Roles.App}").ToList();
+            Assert.NotEmpty(buckets);
+            var bounds = buckets.Select(b => b.Label("le") == "+Inf" ? double.PositiveInfinity : double.Parse(b.Label("le")!, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            Assert.Equal(bounds.Order(), bounds);
+            Assert.True(double.IsPositiveInfinity(bounds[^1]), $"{histogram} must end with le=\"+Inf\"");
+            for (var i = 1; i < buckets.Count; i++)
+            {
+                Assert.True(buckets[i].Value >= buckets[i - 1].Value, $"{histogram} buckets must not decrease");
+            }
+            var count = scrape.Named(histogram + "_count").Single(s => s.Label("db_client_connection_pool_name") == $"app/{Roles.App}").Value;
+            Assert.Equal(count, buckets[^1].Value);
+            Assert.True(count >= 1, $"{histogram} recorded nothing");
+        }
+    }
+
+    [SkippableFact]
+    public async Task With_a_token_metrics_and_api_refuse_a_missing_or_wrong_token_and_accept_the_right_one_while_probes_stay_open()
+    {
+        const string token = "s3cret-token-for-tests";
+        await using var http = await AdminHttpHarness.StartAsync(c => c with { AdminHttpToken = token });
+        foreach (var path in new[] { "/metrics", "/api/pools", "/api/clients", "/api/servers", "/api/stats", "/api/events" })
+        {
+            using (var missing = await http.SendAsync(path).WaitAsync(Bound))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+                Assert.Equal("Bearer", missing.Headers.WwwAuthenticate.Single().Scheme);
+            }
+            using (var wrong = await http.SendAsync(path, "s3cret-token-for-test").WaitAsync(Bound))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+                Assert.DoesNotContain(token, await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            }
+            using var right = await http.SendAsync(path, token).WaitAsync(Bound);
+            Assert.Equal(HttpStatusCode.OK, right.StatusCode);
+        }
+        using var health = await http.SendAsync("/healthz").WaitAsync(Bound);
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        using var ready = await http.SendAsync("/readyz").WaitAsync(Bound);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    /// <summary>Both families' pool gauges against the snapshot SHOW POOLS prints.</summary>
+    private static void AssertPoolGauges(PrometheusTextParser.Scrape scrape, PoolSnapshot pool)
+    {
+        bool Ours(PrometheusSample s) => s.Label("database") == pool.Key.Database && s.Label("user") == pool.Key.User;
+        Assert.Equal(pool.ClientsActive, Single(scrape, "pgbouncer_pools_client_active_connections", Ours));
+        Assert.Equal(pool.ClientsWaiting, Single(scrape, "pgbouncer_pools_client_waiting_connections", Ours));
+        Assert.Equal(pool.ServersActive, Single(scrape, "pgbouncer_pools_server_active_connections", Ours));
+        Assert.Equal(pool.ServersIdle, Single(scrape, "pgbouncer_pools_server_idle_connections", Ours));
+        Assert.Equal(pool.ServersUsed, Single(scrape, "pgbouncer_pools_server_used_connections", Ours));
+        Assert.Equal(pool.ServersLogin, Single(scrape, "pgbouncer_pools_server_login_connections", Ours));
+        Assert.True(Single(scrape, "pgbouncer_pools_client_maxwait_seconds", Ours) >= 0);
+
+        var name = pool.Key.ToString();
+        bool Named(PrometheusSample s) => s.Label("db_client_connection_pool_name") == name;
+        Assert.Equal(pool.ServersIdle, Single(scrape, "db_client_connection_count", s => Named(s) && s.Label("db_client_connection_state") == "idle"));
+        Assert.Equal(pool.ServersActive + pool.ServersUsed + pool.ServersLogin, Single(scrape, "db_client_connection_count", s => Named(s) && s.Label("db_client_connection_state") == "used"));
+        Assert.Equal(pool.ClientsWaiting, Single(scrape, "db_client_connection_pending_requests", Named));
+        Assert.Equal(pool.PoolSize, Single(scrape, "db_client_connection_max", Named));
+    }
+
+    private static double Single(PrometheusTextParser.Scrape scrape, string name, Func<PrometheusSample, bool> match) =>
+        scrape.Named(name).Single(match).Value;
+}
