@@ -46,4 +46,10 @@ public sealed partial class GatewayServer
         {
         }
     }
+
+    /// <summary>PAUSE or KILL is in force for <paramref name="database"/> (by name or for all), as SHOW DATABASES reports.</summary>
+    public bool IsPaused(string database) => _gateway.Pools.IsPaused(database);
+
+    /// <summary>DISABLE is in force for <paramref name="database"/>.</summary>
+    public bool IsDisabled(string database) => _gateway.DisabledDatabases.ContainsKey(database);
 }

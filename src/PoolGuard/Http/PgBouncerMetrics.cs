@@ -6,7 +6,7 @@ namespace PoolGuard.Http;
 /// The pgbouncer_* family with the names, labels and types the prometheus-community pgbouncer_exporter
 /// gives them, read from the snapshots SHOW POOLS / STATS / DATABASES / CONFIG print, so Grafana
 /// dashboards and alert rules written for PgBouncer work unchanged. Columns PoolGuard has no state
-/// for (cancel requests, sv_tested, reserve pools, paused) are exported as 0, as SHOW prints them.
+/// for (cancel requests, sv_tested, reserve pools) are exported as 0, as SHOW prints them.
 /// </summary>
 internal static class PgBouncerMetrics
 {
@@ -88,8 +88,8 @@ internal static class PgBouncerMetrics
             ("pgbouncer_databases_max_connections", "Maximum number of allowed connections for this database (max_db_connections)", d => d.MaxDbConnections ?? config.MaxDbConnections),
             ("pgbouncer_databases_current_connections", "Current number of connections for this database (current_connections)",
                 d => pools.Where(p => p.Key.Database == d.Name).Sum(p => p.ServersTotal)),
-            ("pgbouncer_databases_paused", "1 if this database is currently paused, else 0 (paused)", _ => 0),
-            ("pgbouncer_databases_disabled", "1 if this database is currently disabled, else 0 (disabled)", _ => 0),
+            ("pgbouncer_databases_paused", "1 if this database is currently paused, else 0 (paused)", d => gateway.IsPaused(d.Name) ? 1 : 0),
+            ("pgbouncer_databases_disabled", "1 if this database is currently disabled, else 0 (disabled)", d => gateway.IsDisabled(d.Name) ? 1 : 0),
         };
         foreach (var (name, help, read) in families)
         {
