@@ -129,6 +129,7 @@ start_poolguard() {
     "DefaultPoolSize": $3,
     "MaxClientConn": $4,
     "QueryWaitTimeout": "${5:-120s}",
+    "AdminHttpPort": 0,
     "Databases": { "$DB_NAME": { "Host": "$BENCH_HOST", "Port": $PG_PORT } },
     "Users": { "$DB_USER": { "Password": "$DB_PASSWORD" } }
   }
