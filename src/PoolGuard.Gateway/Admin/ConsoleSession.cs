@@ -79,17 +79,21 @@ internal sealed class ConsoleSession(GatewayContext gateway, ClientConnection cl
 
     private async Task RunAsync(ConsoleStatement statement, ConsoleOutput output)
     {
-        var isShow = statement.Verb.Equals("SHOW", StringComparison.OrdinalIgnoreCase);
-        if (access != ConsoleAccess.Admin && !isShow)
+        var command = ConsoleCommands.Find(statement.Verb);
+        if (access != ConsoleAccess.Admin && command is not { AdminOnly: false })
         {
-            // stats_users may run SHOW only: for them anything else is a question of rights, not of spelling.
+            // stats_users may run read-only commands only: for them anything else, known or not,
+            // is a question of rights, not of spelling.
             throw new ConsoleCommandException(PgError.Error(SqlState.InsufficientPrivilege,
                 $"admin access needed: user \"{client.User}\" is in stats_users, which allows SHOW commands only",
                 $"add the user to admin_users to run {statement.Verb.ToUpperInvariant()}"));
         }
-        var command = ConsoleCommands.Find(statement.Verb) ?? throw new ConsoleCommandException(PgError.Error(SqlState.SyntaxError,
-            $"unknown command '{statement.Text}': the admin console supports {ConsoleCommands.Usage.Replace('\n', ';')}",
-            "SHOW HELP lists the commands"));
+        if (command is null)
+        {
+            throw new ConsoleCommandException(PgError.Error(SqlState.SyntaxError,
+                $"unknown command '{statement.Text}': the admin console supports {ConsoleCommands.Usage.Replace('\n', ';')}",
+                "SHOW HELP lists the commands"));
+        }
         await command.Run(_context, statement.Argument, output).ConfigureAwait(false);
     }
 

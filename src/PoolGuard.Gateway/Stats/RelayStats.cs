@@ -5,7 +5,7 @@ namespace PoolGuard.Gateway.Stats;
 
 /// <summary>
 /// What the relays note for SHOW STATS, kept on the server connection in plain fields: the client
-/// direction adds each message's size and stamps the start of a request; the server direction, at
+/// direction adds each read's bytes and stamps the start of a request; the server direction, at
 /// each ReadyForQuery, adds the query (and, at 'I', the transaction) to the pool's counters in one go.
 /// Allocation-free, and no lock: each field has one writer at a time.
 /// </summary>
