@@ -1,3 +1,4 @@
+using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Transport;
@@ -15,7 +16,7 @@ internal sealed partial class ClientSession
     private static readonly TimeSpan IdleCheckAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>A server for the client's next transaction, from the pool's queue like any other.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder<>))]
     private async ValueTask<ServerConnection> AcquireForTransactionAsync(Pool pool)
     {
         ThrowIfDraining();

@@ -1,3 +1,4 @@
+using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Hosting;
@@ -38,7 +39,7 @@ internal sealed partial class ClientSession
         // The running link; a pooled ValueTask, so awaited exactly once (or turned into a Task once, at the end).
         ValueTask? linkTask = null;
 
-        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+        [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder<>))]
         async ValueTask<ServerConnection> AttachAsync()
         {
             if (linkTask is { } previous)
@@ -148,7 +149,7 @@ internal sealed partial class ClientSession
     }
 
     /// <summary>One link: relay the server's answers until the transaction ends, then settle the server's fate.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder))]
     private async ValueTask RunLinkAsync(ServerConnection server, TransactionLink link, TransactionServerPump downstream, RelayStop clientStop)
     {
         var end = await downstream.RunAsync(server).ConfigureAwait(false);

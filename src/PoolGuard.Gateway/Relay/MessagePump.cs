@@ -1,3 +1,4 @@
+using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
@@ -207,7 +208,7 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
 
     // Pooled: transaction pooling runs a server pump per transaction, and a Task per run would be
     // garbage on the hottest path.
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder<>))]
     protected async ValueTask<PumpOutcome> PumpAsync()
     {
         while (true)
@@ -296,7 +297,7 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder<>))]
     private async ValueTask<bool> SendAsync(ReadOnlySequence<byte> buffer, long consumed)
     {
         try

@@ -1,3 +1,4 @@
+using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
@@ -33,7 +34,7 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         _ => AtMessageBoundary ? ClientEnd.Disconnected : ClientEnd.DisconnectedMidMessage,
     };
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder<>))]
     protected override async ValueTask<Prelude> BeforeScanAsync(ReadOnlySequence<byte> buffer)
     {
         if (StartsWithTerminate(buffer))

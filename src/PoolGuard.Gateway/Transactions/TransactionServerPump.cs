@@ -1,3 +1,4 @@
+using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
@@ -42,7 +43,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     public string? SettingsError { get; private set; }
 
     /// <summary>Relays <paramref name="server"/>'s answers until the link ends or something breaks.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder<>))]
     public async ValueTask<ServerEnd> RunAsync(ServerConnection server)
     {
         _server = server;
