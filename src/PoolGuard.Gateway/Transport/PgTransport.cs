@@ -5,19 +5,19 @@ using System.Net.Sockets;
 namespace PoolGuard.Gateway.Transport;
 
 /// <summary>
-/// One TCP connection (client or server side): a socket, a pipe reader over it, and writes
-/// straight to the socket. The reader uses zero-byte reads, so a connection with nothing to
-/// say holds no receive buffer: what keeps 10,000 idle clients cheap.
+/// One TCP connection (client or server side): a socket, a pipe reader over it (SocketPipeReader),
+/// and writes straight to the socket. Client readers use zero-byte reads, so a connection with
+/// nothing to say holds no receive buffer: what keeps 10,000 idle clients cheap.
 /// Writes are not synchronised: at any moment exactly one task owns the write side.
 /// A connection that negotiates TLS swaps its stream for an SslStream once, before its startup
 /// packet (PgTransport.Tls.cs); plain connections keep the NetworkStream and pay nothing for it.
 /// </summary>
 internal sealed partial class PgTransport
 {
-    // 8 KB covers a whole pgbench round trip and most result pages in one read; buffers come
-    // from the shared pool and go back as soon as a read is consumed. Clients are many and often
-    // idle, so they wait with zero-byte reads; servers are few and busy, so they skip that extra
-    // syscall per read.
+    // For TLS connections, whose reader reads the SslStream. 8 KB covers a whole pgbench round trip
+    // and most result pages in one read; buffers come from the shared pool and go back as soon as a
+    // read is consumed. Clients are many and often idle, so they wait with zero-byte reads; servers
+    // are few and busy, so they skip that extra syscall per read (SocketPipeReader does the same).
     private static readonly StreamPipeReaderOptions s_clientReaderOptions =
         new(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true);
     private static readonly StreamPipeReaderOptions s_serverReaderOptions =
@@ -35,7 +35,7 @@ internal sealed partial class PgTransport
         socket.NoDelay = true;
         _isServer = isServer;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        Reader = PipeReader.Create(_stream, ReaderOptions);
+        Reader = new SocketPipeReader(socket, zeroByteReads: !isServer);
     }
 
     public Socket Socket { get; }
