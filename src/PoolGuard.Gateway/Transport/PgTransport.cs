@@ -6,8 +6,8 @@ namespace PoolGuard.Gateway.Transport;
 
 /// <summary>
 /// One TCP connection (client or server side): a socket, a pipe reader over it (SocketPipeReader),
-/// and writes straight to the socket. Client readers use zero-byte reads, so a connection with
-/// nothing to say holds no receive buffer: what keeps 10,000 idle clients cheap.
+/// and writes straight to the socket. A client with nothing to say holds only a 128-byte receive
+/// buffer: what keeps 10,000 idle clients cheap.
 /// Writes are not synchronised: at any moment exactly one task owns the write side.
 /// A connection that negotiates TLS swaps its stream for an SslStream once, before its startup
 /// packet (PgTransport.Tls.cs); plain connections keep the NetworkStream and pay nothing for it.
@@ -35,7 +35,7 @@ internal sealed partial class PgTransport
         socket.NoDelay = true;
         _isServer = isServer;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        Reader = new SocketPipeReader(socket, zeroByteReads: !isServer);
+        Reader = new SocketPipeReader(socket, isClient: !isServer);
     }
 
     public Socket Socket { get; }

@@ -49,9 +49,9 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task Bytes_arrive_in_order_and_consumed_bytes_are_not_seen_again(bool zeroByteReads)
+    public async Task Bytes_arrive_in_order_and_consumed_bytes_are_not_seen_again(bool isClient)
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads);
+        var reader = new SocketPipeReader(_near, isClient);
         await SendAsync(1, 2, 3, 4);
         var first = await ReadAsync(reader);
         Assert.Equal([1, 2, 3, 4], first.Buffer.ToArray());
@@ -66,7 +66,7 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_read_waits_for_bytes_beyond_what_was_examined_but_not_for_unexamined_ones()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: true);
+        var reader = new SocketPipeReader(_near, isClient: true);
         await SendAsync(1, 2);
         var result = await ReadAsync(reader);
 
@@ -86,23 +86,53 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_idle_zero_byte_reader_holds_no_buffer_and_a_busy_one_gives_it_back_when_all_is_consumed()
+    public async Task An_idle_client_reader_holds_only_its_small_buffer_and_a_big_message_borrows_one_until_consumed()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: true);
+        var reader = new SocketPipeReader(_near, isClient: true);
         var waiting = reader.ReadAsync();
-        Assert.False(reader.HoldsBuffer);
+        Assert.False(reader.HoldsPooledBuffer);
 
         await SendAsync(7);
-        var result = await waiting.AsTask().WaitAsync(Bounded);
-        Assert.True(reader.HoldsBuffer);
-        reader.AdvanceTo(result.Buffer.End);
-        Assert.False(reader.HoldsBuffer);
+        var small = await waiting.AsTask().WaitAsync(Bounded);
+        Assert.Equal([7], small.Buffer.ToArray());
+        Assert.False(reader.HoldsPooledBuffer);
+        reader.AdvanceTo(small.Buffer.End);
+
+        // 1,000 bytes do not fit in 128: the rest arrives in a rented buffer, which goes back once consumed.
+        var big = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
+        await SendAsync(big);
+        var whole = await ReadUntilAsync(reader, r => r.Buffer.Length >= big.Length);
+        Assert.Equal(big, whole.Buffer.ToArray());
+        Assert.True(reader.HoldsPooledBuffer);
+        reader.AdvanceTo(whole.Buffer.End);
+        Assert.False(reader.HoldsPooledBuffer);
+    }
+
+    [Fact]
+    public async Task A_client_streaming_more_than_its_small_buffer_reads_it_all_in_order()
+    {
+        var reader = new SocketPipeReader(_near, isClient: true);
+        var payload = Enumerable.Range(0, 300_000).Select(i => (byte)(i * 7)).ToArray();
+        var sending = _far.SendAsync(payload, SocketFlags.None);
+        var received = new List<byte>(payload.Length);
+        var reads = 0;
+        while (received.Count < payload.Length)
+        {
+            var result = await ReadAsync(reader);
+            received.AddRange(result.Buffer.ToArray());
+            reader.AdvanceTo(result.Buffer.End);
+            reads++;
+        }
+        await sending;
+        Assert.Equal(payload, received.ToArray());
+        // Consumed as it arrives (as the relay does): a 128-byte buffer throughout would take 2,344 reads.
+        Assert.True(reads < 600, $"{reads} reads for 300,000 bytes");
     }
 
     [Fact]
     public async Task A_message_larger_than_the_buffer_can_be_read_whole_when_nothing_is_consumed()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: false);
+        var reader = new SocketPipeReader(_near, isClient: false);
         var payload = Enumerable.Range(0, 100_000).Select(i => (byte)i).ToArray();
         var sending = _far.SendAsync(payload, SocketFlags.None);
         var result = await ReadUntilAsync(reader, r => r.Buffer.Length >= payload.Length);
@@ -114,7 +144,7 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Fact]
     public async Task CancelPendingRead_answers_a_waiting_read_and_bytes_that_arrive_later_are_not_lost()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: true);
+        var reader = new SocketPipeReader(_near, isClient: true);
         var waiting = reader.ReadAsync();
         reader.CancelPendingRead();
         var cancelled = await waiting.AsTask().WaitAsync(Bounded);
@@ -131,7 +161,7 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Fact]
     public async Task CancelPendingRead_with_no_read_waiting_cancels_the_next_read_only()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: true);
+        var reader = new SocketPipeReader(_near, isClient: true);
         reader.CancelPendingRead();
         var cancelled = await ReadAsync(reader);
         Assert.True(cancelled.IsCanceled);
@@ -146,7 +176,7 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_cancelled_token_throws_and_the_reader_keeps_working()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: false);
+        var reader = new SocketPipeReader(_near, isClient: false);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await reader.ReadAsync(cts.Token));
 
@@ -159,7 +189,7 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Fact]
     public async Task The_peer_closing_completes_the_reader_after_its_last_bytes()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: true);
+        var reader = new SocketPipeReader(_near, isClient: true);
         await SendAsync(1);
         _far.Shutdown(SocketShutdown.Send);
         var result = await ReadUntilAsync(reader, r => r.IsCompleted);
@@ -170,7 +200,7 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Fact]
     public async Task A_reset_connection_surfaces_as_an_IOException_as_from_a_NetworkStream()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: false);
+        var reader = new SocketPipeReader(_near, isClient: false);
         var waiting = reader.ReadAsync();
         _far.LingerState = new LingerOption(true, 0); // close with RST
         _far.Close();
@@ -190,7 +220,7 @@ public sealed class SocketPipeReaderTests : IAsyncLifetime
     [Fact]
     public async Task Completing_the_reader_while_a_read_waits_then_closing_the_socket_ends_that_read()
     {
-        var reader = new SocketPipeReader(_near, zeroByteReads: true);
+        var reader = new SocketPipeReader(_near, isClient: true);
         var waiting = reader.ReadAsync();
         reader.Complete();
         _near.Dispose();
