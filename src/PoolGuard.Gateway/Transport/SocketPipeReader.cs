@@ -21,7 +21,10 @@ namespace PoolGuard.Gateway.Transport;
 ///
 /// CancelPendingRead answers a waiting read at once (IsCanceled) without cancelling the socket's
 /// receive; that receive stays in flight and the next read takes what it brings. Everything the
-/// receive callback shares with the reading side is guarded by one short lock, never held across I/O.
+/// receive callback shares with the reading side is guarded by the connection's own lock. It is
+/// held while a receive is started (a non-blocking syscall that may complete at once), never while
+/// waiting, and never while the caller's continuation runs; only a cancel or a close of this same
+/// connection ever contends for it.
 /// </summary>
 internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult>
 {
@@ -313,7 +316,7 @@ internal sealed class SocketPipeReader : PipeReader, IValueTaskSource<ReadResult
                     {
                         if (StartReceive())
                         {
-                            return; // a probe's answer: the real receive is now in flight
+                            return; // nothing the caller has not seen: the next receive is in flight
                         }
                     }
                 }
