@@ -16,8 +16,9 @@ internal sealed partial class PgTransport
 {
     // For TLS connections, whose reader reads the SslStream. 8 KB covers a whole pgbench round trip
     // and most result pages in one read; buffers come from the shared pool and go back as soon as a
-    // read is consumed. Clients are many and often idle, so they wait with zero-byte reads; servers
-    // are few and busy, so they skip that extra syscall per read (SocketPipeReader does the same).
+    // read is consumed. Clients are many and often idle, so they wait with zero-byte reads (an idle
+    // TLS client then holds no record buffer); servers are few and busy, so they skip that extra
+    // syscall per read. Plain sockets are read by SocketPipeReader instead.
     private static readonly StreamPipeReaderOptions s_clientReaderOptions =
         new(bufferSize: 8192, minimumReadSize: 2048, leaveOpen: true, useZeroByteReads: true);
     private static readonly StreamPipeReaderOptions s_serverReaderOptions =
