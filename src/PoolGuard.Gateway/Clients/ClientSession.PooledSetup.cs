@@ -1,5 +1,5 @@
-using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
+using PoolGuard.Gateway.Async;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;

@@ -1,5 +1,5 @@
-using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
+using PoolGuard.Gateway.Async;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;

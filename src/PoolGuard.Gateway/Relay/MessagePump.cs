@@ -1,7 +1,7 @@
-using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
+using PoolGuard.Gateway.Async;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;
 

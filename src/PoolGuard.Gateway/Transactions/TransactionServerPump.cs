@@ -1,6 +1,6 @@
-using PoolGuard.Gateway.Async;
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using PoolGuard.Gateway.Async;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Stats;
