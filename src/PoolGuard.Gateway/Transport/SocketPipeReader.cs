@@ -147,6 +147,7 @@ internal sealed partial class SocketPipeReader : PipeReader, IValueTaskSource<Re
 
     public override void CancelPendingRead()
     {
+        ReadResult cancelled;
         lock (_sync)
         {
             if (!_waiting)
@@ -154,9 +155,10 @@ internal sealed partial class SocketPipeReader : PipeReader, IValueTaskSource<Re
                 _cancelPending = true;
                 return;
             }
+            cancelled = new ReadResult(Current, isCanceled: true, isCompleted: false);
             EndWait();
         }
-        Finish(new ReadResult(CurrentLocked(), isCanceled: true, isCompleted: false), null);
+        Finish(cancelled, null);
     }
 
     public override void Complete(Exception? exception = null)
@@ -173,14 +175,6 @@ internal sealed partial class SocketPipeReader : PipeReader, IValueTaskSource<Re
             {
                 ReturnBuffer();
             }
-        }
-    }
-
-    private ReadOnlySequence<byte> CurrentLocked()
-    {
-        lock (_sync)
-        {
-            return Current;
         }
     }
 
