@@ -1,7 +1,9 @@
+using System.Buffers;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Tls;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
+using PoolGuard.Protocol.Messages;
 using PoolGuard.Protocol.Startup;
 
 namespace PoolGuard.Gateway.Clients;
@@ -26,6 +28,18 @@ internal static class StartupReader
             var reader = transport.Reader;
             var result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
+            if (StartsWithTerminate(buffer, result.IsCompleted) is { } terminate)
+            {
+                if (terminate)
+                {
+                    // A client that gives up before logging in (node-postgres: connect(); end()) sends
+                    // Terminate first; PostgreSQL and PgBouncer just close, and so do we.
+                    reader.AdvanceTo(buffer.End);
+                    return null;
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
             var status = StartupPacket.TryParse(buffer, out var packet, out var consumed, out var error);
             switch (status)
             {
@@ -66,6 +80,28 @@ internal static class StartupReader
             }
         }
     }
+
+    /// <summary>
+    /// True when the connection opens with a Terminate message ('X', length 4), null when it cannot
+    /// be one, false when too few bytes have arrived to tell. No startup packet begins with 'X': its
+    /// first byte is the high byte of a length of at most 10,000.
+    /// </summary>
+    private static bool? StartsWithTerminate(in ReadOnlySequence<byte> buffer, bool completed)
+    {
+        if (buffer.IsEmpty || buffer.FirstSpan[0] != FrontendMessage.Terminate)
+        {
+            return null;
+        }
+        if (buffer.Length < MessageHeader.Size)
+        {
+            return completed ? null : false;
+        }
+        Span<byte> header = stackalloc byte[MessageHeader.Size];
+        buffer.Slice(0, MessageHeader.Size).CopyTo(header);
+        return header[1..].SequenceEqual(TerminateLength) ? true : null;
+    }
+
+    private static ReadOnlySpan<byte> TerminateLength => [0, 0, 0, 4];
 
     private static async Task AnswerSslRequestAsync(PgTransport transport, TlsContext tls, bool followed, CancellationToken cancellationToken)
     {

@@ -12,6 +12,21 @@ public sealed class LoginTests
     private const int AuthenticationMd5 = 5;
     private const int AuthenticationSasl = 10;
 
+    [SkippableTheory]
+    [InlineData(false)] // Terminate alone
+    [InlineData(true)]  // node-postgres connect(); end(): Terminate, then the startup packet it had queued
+    public async Task A_terminate_before_the_startup_packet_is_answered_with_a_quiet_close(bool startupFollows)
+    {
+        await using var gateway = GatewayHarness.Start();
+        using var client = await RawPgClient.ConnectAsync(gateway);
+        byte[] terminate = [(byte)'X', 0, 0, 0, 4];
+        await client.SendAsync(startupFollows ? [.. terminate, .. RawPgClient.Startup(("user", Roles.App), ("database", "app"))] : terminate);
+
+        // PostgreSQL and PgBouncer close without a word; an ErrorResponse here kills node-postgres.
+        Assert.Null(await client.ReadMessageAsync());
+        await gateway.AssertServesNewClientAsync();
+    }
+
     [SkippableFact]
     public async Task Scram_user_logs_in_through_the_gateway_and_runs_a_query()
     {
