@@ -7,12 +7,12 @@ using PoolGuard.Protocol.Messages;
 namespace PoolGuard.Gateway.Clients;
 
 /// <summary>
-/// What a transaction-pooled session needs around its relay: the settings it will see, the
-/// welcome it gets without holding a server, and a server for each transaction.
+/// What a pooled session needs around its relay: the settings it will see, the welcome it gets
+/// without holding a server, and (transaction pooling) a server for each transaction.
 /// </summary>
 internal sealed partial class ClientSession
 {
-    /// <summary>A server idle longer than this is checked for a silent death before it is handed out.</summary>
+    /// <summary>A TLS server idle longer than this is polled for a silent death before it is handed out.</summary>
     private static readonly TimeSpan IdleCheckAfter = TimeSpan.FromSeconds(30);
 
     /// <summary>A server for the client's next transaction, from the pool's queue like any other.</summary>
@@ -34,14 +34,16 @@ internal sealed partial class ClientSession
             }
             EndWait(pool, started);
             _held = server;
+            var watched = server.IdleWatch.IsWatching;
             if (server.Transport is null)
             {
                 await ConnectAsync(server).ConfigureAwait(false);
             }
-            else if (gateway.Time.GetElapsedTime(server.LastUsedAt) > IdleCheckAfter && server.Transport.HasUnexpectedInput())
+            else if (!await server.IdleWatch.EndAsync().ConfigureAwait(false)
+                || (!watched && gateway.Time.GetElapsedTime(server.LastUsedAt) > IdleCheckAfter && server.Transport.HasUnexpectedInput()))
             {
-                // Idle long enough to have died unseen (terminated, restarted): drop it, ask again.
-                // Busier servers skip the check: two syscalls per transaction are not free.
+                // Died while idle (terminated, restarted): drop it, ask again. Unwatched (TLS) servers
+                // are polled only after a long idle: two syscalls per transaction are not free.
                 Discard(server);
                 continue;
             }
@@ -57,21 +59,39 @@ internal sealed partial class ClientSession
     /// </summary>
     private async Task<ParameterSet> SettleParametersAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
-        var known = pool.Parameters;
-        if (known.DefaultSet is null || parameters.Any(p => !known.TryNormalise(p.Key, p.Value, out _)))
+        if (KnownParameters(pool, parameters) is { } known)
         {
-            var server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
-            foreach (var (name, value) in parameters)
-            {
-                known.LearnNormalised(name, value, server.Parameters.TryGetValue(name, out var spelled) ? spelled : value);
-            }
-            server.SyncedTo = null;
-            _held = null;
-            client.Server = null;
-            gateway.Pools.Release(server);
+            return known;
         }
+        var server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
+        LearnSpellings(pool, parameters, server);
+        server.SyncedTo = null;
+        _held = null;
+        client.Server = null;
+        gateway.Pools.Release(server);
+        return KnownParameters(pool, parameters)!;
+    }
 
-        var defaults = known.DefaultSet!;
+    /// <summary>How the server spelled the values the client asked for (TimeZone "utc" is "UTC").</summary>
+    private static void LearnSpellings(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters, ServerConnection server)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            pool.Parameters.LearnNormalised(name, value, server.Parameters.TryGetValue(name, out var spelled) ? spelled : value);
+        }
+    }
+
+    /// <summary>
+    /// The client's settings over the pool's defaults, when the pool knows its defaults and has seen
+    /// every value the client asks for; null when a server must be asked first.
+    /// </summary>
+    private static ParameterSet? KnownParameters(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var known = pool.Parameters;
+        if (known.DefaultSet is not { } defaults || parameters.Any(p => !known.TryNormalise(p.Key, p.Value, out _)))
+        {
+            return null;
+        }
         var reported = new Dictionary<string, string>(defaults.Reported, StringComparer.OrdinalIgnoreCase);
         var unreported = new Dictionary<string, string?>(defaults.Unreported, StringComparer.OrdinalIgnoreCase);
         foreach (var (name, value) in parameters)
@@ -103,5 +123,7 @@ internal sealed partial class ClientSession
             MessageWriter.WriteBackendKeyData(w, client.ProcessId, client.SecretKey);
             MessageWriter.WriteReadyForQuery(w, TransactionStatus.Idle);
         }).ConfigureAwait(false);
+        // Logged in: an active client from here on, server or not, as PgBouncer counts cl_active.
+        gateway.Pools.SetClientState(pool, client.Slot, ClientState.Active);
     }
 }

@@ -28,7 +28,7 @@ internal sealed partial class ClientSession
             {
                 await ConnectAsync(server).ConfigureAwait(false);
             }
-            else if (server.Transport.HasUnexpectedInput())
+            else if (!await server.IdleWatch.EndAsync().ConfigureAwait(false) || server.Transport.HasUnexpectedInput())
             {
                 // Died while idle (terminated, restarted): drop it and ask again.
                 Discard(server);
@@ -102,17 +102,36 @@ internal sealed partial class ClientSession
         _assignedAt = now;
     }
 
+    /// <summary>A queued client's bytes kept while watching for its end; past this, TCP holds the rest back.</summary>
+    private const int MaxWatchedBytes = 64 * 1024;
+
+    /// <summary>
+    /// Cancels the wait when the client goes away while queued. Bytes it sends meanwhile (the query
+    /// it is queued for) are kept, unconsumed, for the relay; the watch goes on behind them.
+    /// </summary>
     private static async Task WatchForDisconnectAsync(PipeReader reader, RelayStop stop, CancellationTokenSource wait)
     {
         try
         {
-            var result = await reader.ReadAsync().ConfigureAwait(false);
-            var gone = !result.IsCanceled && result.IsCompleted && result.Buffer.IsEmpty;
-            // Examine nothing: bytes the client already sent stay for the relay to read.
-            reader.AdvanceTo(result.Buffer.Start);
-            if (gone && !stop.IsRequested)
+            while (true)
             {
-                await wait.CancelAsync().ConfigureAwait(false);
+                var result = await reader.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (result.IsCanceled || result.IsCompleted || buffer.Length > MaxWatchedBytes)
+                {
+                    // Examine nothing: the relay reads all of it again.
+                    reader.AdvanceTo(buffer.Start);
+                    if (result.IsCanceled && !stop.IsRequested)
+                    {
+                        continue; // a cancel meant for an earlier read
+                    }
+                    if (result.IsCompleted && buffer.IsEmpty && !stop.IsRequested)
+                    {
+                        await wait.CancelAsync().ConfigureAwait(false);
+                    }
+                    return;
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
             }
         }
         catch (Exception) when (!stop.IsRequested)

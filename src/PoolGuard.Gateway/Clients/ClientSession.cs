@@ -10,9 +10,9 @@ using PoolGuard.Protocol.Startup;
 namespace PoolGuard.Gateway.Clients;
 
 /// <summary>
-/// One client from first byte to close: log in, then in session pooling get a server (waiting in
-/// the pool's queue if need be), relay until the client leaves, then reset the server and give it
-/// back; in transaction and statement pooling, take a server per transaction (ClientSession.Transactions).
+/// One client from first byte to close: log in, then in session pooling get a server at the
+/// client's first message (waiting in the pool's queue if need be), relay until the client leaves,
+/// then reset the server and give it back (ClientSession.SessionStart); in transaction and statement pooling, take a server per transaction (ClientSession.Transactions).
 /// Every way out sends the client a proper ErrorResponse when it is still there to read one.
 /// </summary>
 internal sealed partial class ClientSession(GatewayContext gateway, ClientConnection client)
@@ -43,9 +43,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             var pool = login.Value.Pool!;
             if (pool.Mode == PoolMode.Session)
             {
-                var server = await AcquireServerAsync(pool, login.Value.Parameters).ConfigureAwait(false);
-                await SendWelcomeAsync(server).ConfigureAwait(false);
-                await RelayAsync(server).ConfigureAwait(false);
+                await PoolSessionAsync(pool, login.Value.Parameters).ConfigureAwait(false);
             }
             else
             {

@@ -15,6 +15,8 @@ public enum GatewayEventKind
     ServerConnectFailed,
     /// <summary>PostgreSQL refused the gateway's login.</summary>
     ServerLoginFailed,
+    /// <summary>An idle server spoke or closed (terminated, PostgreSQL restarted): it was closed, never handed out.</summary>
+    ServerLost,
     /// <summary>The gateway started listening.</summary>
     Started,
     /// <summary>A new configuration is in force (what changed attached).</summary>

@@ -1,10 +1,12 @@
+using PoolGuard.Gateway.Events;
+
 namespace PoolGuard.Gateway.Pooling;
 
-/// <summary>Periodic upkeep: idle and lifetime limits, min_pool_size.</summary>
+/// <summary>Periodic upkeep: servers that died while idle, idle and lifetime limits, min_pool_size.</summary>
 internal sealed partial class PoolSet
 {
     /// <summary>
-    /// Closes idle servers past server_idle_timeout (keeping min_pool_size) or server_lifetime,
+    /// Closes idle servers that died (ServerIdleWatch), past server_idle_timeout (keeping min_pool_size) or server_lifetime,
     /// reserves new servers for pools below min_pool_size, and ends saturation episodes that are over. Returns the reserved servers; the caller
     /// connects them and then calls <see cref="Release"/>, or <see cref="Close"/> on failure.
     /// </summary>
@@ -12,6 +14,7 @@ internal sealed partial class PoolSet
     {
         var toClose = new List<ServerConnection>();
         var toOpen = new List<ServerConnection>();
+        List<ServerConnection>? died = null;
         lock (_lock)
         {
             var now = _time.GetTimestamp();
@@ -28,7 +31,12 @@ internal sealed partial class PoolSet
                         && _time.GetElapsedTime(server.LastUsedAt, now) >= idleTimeout
                         && pool.OpenServers > pool.MinPoolSize;
                     var shrunk = pool.OpenServers > pool.PoolSize;
-                    if (idleTooLong || shrunk || IsPastLifetime(server, now))
+                    var dead = server.IdleWatch.SawInput;
+                    if (dead)
+                    {
+                        (died ??= []).Add(server);
+                    }
+                    if (dead || idleTooLong || shrunk || IsPastLifetime(server, now))
                     {
                         Forget(server);
                         toClose.Add(server);
@@ -47,6 +55,11 @@ internal sealed partial class PoolSet
             }
         }
         DeliverGrants();
+        foreach (var server in died ?? [])
+        {
+            _events.Publish(GatewayEventKind.ServerLost, server.Pool.Name,
+                $"{server} spoke or closed while idle in the pool (terminated, or PostgreSQL went away); closed");
+        }
         foreach (var server in toClose)
         {
             ServerCloser.CloseGracefully(server, _serverGone);

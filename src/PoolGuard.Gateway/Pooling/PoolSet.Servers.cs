@@ -13,6 +13,8 @@ internal sealed partial class PoolSet
     /// </summary>
     public void Release(ServerConnection server)
     {
+        // Before the lock: it starts a (non-blocking) receive. Whoever takes the server next ends it.
+        server.IdleWatch.Start(server.Transport);
         var pool = server.Pool;
         var done = false;
         lock (pool.Lock)

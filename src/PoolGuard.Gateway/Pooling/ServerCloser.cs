@@ -28,6 +28,7 @@ internal static class ServerCloser
             var (server, transport, gone) = state;
             try
             {
+                await server.IdleWatch.EndAsync().ConfigureAwait(false);
                 using var timeout = new CancellationTokenSource(s_backendExitWait);
                 await transport.SendAsync(s_terminate, timeout.Token).ConfigureAwait(false);
                 await WaitForEndAsync(transport, timeout.Token).ConfigureAwait(false);

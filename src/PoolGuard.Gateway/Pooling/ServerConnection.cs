@@ -35,6 +35,9 @@ internal sealed class ServerConnection
     /// <summary>Guarded by its pool's lock.</summary>
     public ServerState State { get; set; } = ServerState.Login;
 
+    /// <summary>Watches the socket while the server is idle in the pool (dead servers are never handed out).</summary>
+    public ServerIdleWatch IdleWatch { get; } = new();
+
     /// <summary>Reused node so moving in and out of the idle list allocates nothing.</summary>
     public LinkedListNode<ServerConnection> IdleNode { get; }
 

@@ -85,7 +85,7 @@ public sealed class AdminControlTests
         var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => QueryAsync(victim, "select 1"));
         Assert.True(error is PostgresException { SqlState: "57P01" } || error.InnerException is not null, $"got {error}");
         await Eventually.AssertAsync(() => PgSandbox.CountBackendsAsync(), n => n == 0, Bound, "servers of the killed database still open");
-        var newcomer = gateway.OpenAsync();
+        var newcomer = gateway.OpenAndQueryAsync();
         await Task.Delay(300);
         Assert.False(newcomer.IsCompleted, "a new client got a server of a killed database before RESUME");
         await OkAsync(console, "RESUME");

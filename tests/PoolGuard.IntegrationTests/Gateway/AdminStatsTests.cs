@@ -28,7 +28,7 @@ public sealed class AdminStatsTests
         var holders = new List<NpgsqlConnection>();
         for (var i = 0; i < 3; i++)
         {
-            holders.Add(await gateway.OpenAsync(Roles.Scram, Roles.ScramPassword));
+            holders.Add(await gateway.OpenAndQueryAsync(Roles.Scram, Roles.ScramPassword));
         }
         try
         {

@@ -25,7 +25,7 @@ public sealed class OverflowTests
         });
 
         // 5 clients get a server, 45 queue for one; all 50 are connected clients.
-        var clients = Enumerable.Range(0, 50).Select(_ => gateway.OpenAsync()).ToList();
+        var clients = Enumerable.Range(0, 50).Select(_ => gateway.OpenAndQueryAsync()).ToList();
         await Eventually.AssertAsync(() => gateway.Pool(), p => p is { ClientsActive: 5, ClientsWaiting: 45 }, Bound,
             "50 clients should be 5 active and 45 waiting");
         Assert.Equal(50, gateway.Server.ClientConnections);
@@ -44,10 +44,10 @@ public sealed class OverflowTests
     public async Task A_waiter_past_query_wait_timeout_gets_an_error_naming_query_wait_timeout()
     {
         await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 1, QueryWaitTimeout = TimeSpan.FromSeconds(1) });
-        await using (var holder = await gateway.OpenAsync())
+        await using (var holder = await gateway.OpenAndQueryAsync())
         {
             var clock = Stopwatch.StartNew();
-            var timedOut = await Assert.ThrowsAsync<PostgresException>(() => gateway.OpenAsync().WaitAsync(Bound));
+            var timedOut = await Assert.ThrowsAsync<PostgresException>(() => gateway.OpenAndQueryAsync().WaitAsync(Bound));
             clock.Stop();
 
             Assert.Contains("query_wait_timeout", timedOut.MessageText, StringComparison.Ordinal);
@@ -72,11 +72,11 @@ public sealed class OverflowTests
             MaxWaitingClients = 2,
             QueryWaitTimeout = TimeSpan.FromSeconds(30),
         });
-        var holder = await gateway.OpenAsync();
-        var waiters = new[] { gateway.OpenAsync(), gateway.OpenAsync() };
+        var holder = await gateway.OpenAndQueryAsync();
+        var waiters = new[] { gateway.OpenAndQueryAsync(), gateway.OpenAndQueryAsync() };
         await Eventually.AssertAsync(() => gateway.Pool()!.ClientsWaiting, n => n == 2, Bound, "two clients should be waiting");
 
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => gateway.OpenAsync().WaitAsync(Bound));
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => gateway.OpenAndQueryAsync().WaitAsync(Bound));
         Assert.Equal("53300", refused.SqlState);
         Assert.Contains("max_waiting_clients", refused.MessageText, StringComparison.Ordinal);
         Assert.Equal(2, gateway.Pool()!.ClientsWaiting);
@@ -95,12 +95,14 @@ public sealed class OverflowTests
             DefaultPoolSize = 1,
             QueryWaitTimeout = TimeSpan.FromSeconds(60),
         });
-        var holder = await gateway.OpenAsync();
+        var holder = await gateway.OpenAndQueryAsync();
 
-        // A client that logs in, queues, and then goes away (its process died, its own timeout fired).
+        // A client that logs in, queues with its query, and then goes away (its process died, its own timeout fired).
         using (var quitter = await RawPgClient.ConnectAsync(gateway))
         {
             await quitter.SendAsync(RawPgClient.Startup(("user", PgSandbox.Roles.App), ("database", "app")));
+            await quitter.ReadUntilReadyForQueryAsync();
+            await quitter.SendAsync(RawPgClient.Query("select 1"));
             await Eventually.AssertAsync(() => gateway.Pool()?.ClientsWaiting ?? 0, n => n == 1, Bound, "the raw client should be queued");
             quitter.CloseAbruptly();
         }

@@ -71,8 +71,8 @@ public sealed class ReloadTests(ITestOutputHelper output)
     public async Task Growing_a_pool_serves_its_queued_clients_at_once()
     {
         await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 1 });
-        await using var holder = await gateway.OpenAsync();
-        var queued = gateway.OpenAsync();
+        await using var holder = await gateway.OpenAndQueryAsync();
+        var queued = gateway.OpenAndQueryAsync();
         await Eventually.AssertAsync(() => Task.FromResult(gateway.Pool()?.ClientsWaiting ?? 0), n => n == 1, TimeSpan.FromSeconds(10), "no client queued");
 
         gateway.Server.Apply(gateway.Server.Config with { DefaultPoolSize = 2 });

@@ -57,6 +57,44 @@ public sealed class ServerFailureTests
     }
 
     [SkippableFact]
+    public async Task In_transaction_pooling_servers_terminated_while_idle_are_never_handed_out_even_at_once()
+    {
+        // node-postgres's pool tests: terminate the idle backends, query straight away (no 30 s idle).
+        await using var gateway = GatewayHarness.Start(c => c with { PoolMode = PoolMode.Transaction, DefaultPoolSize = 3 });
+        await PgSandbox.WaitForNoBackendsAsync();
+        await using var clients = await ClientCrowd.OpenAsync(3, _ => gateway.ConnectionString(), Bound);
+        await Task.WhenAll(clients.Connections.Select(c => ScalarAsync(c, "select pg_sleep(0.2)")));
+        Assert.Equal(3, gateway.Pool()!.ServersIdle);
+
+        var killed = await PgSandbox.ScalarAsync<long>(
+            TerminateAppBackends);
+        Assert.Equal(3, killed);
+
+        var answers = await Task.WhenAll(clients.Connections.Select(c => ScalarAsync(c, "select 'alive'")));
+        Assert.All(answers, a => Assert.Equal("alive", a));
+    }
+
+    [SkippableFact]
+    public async Task A_server_that_dies_while_idle_is_closed_and_reported_without_waiting_for_a_client()
+    {
+        await using var gateway = GatewayHarness.Start(c => c with { PoolMode = PoolMode.Transaction, DefaultPoolSize = 2 });
+        await PgSandbox.WaitForNoBackendsAsync();
+        await using (var client = await gateway.OpenAsync())
+        {
+            Assert.Equal(1, await ScalarAsync(client, "select 1"));
+        }
+        Assert.Equal(1, gateway.Pool()!.ServersIdle);
+
+        Assert.Equal(1, await PgSandbox.ScalarAsync<long>(
+            TerminateAppBackends));
+
+        await Eventually.AssertAsync(() => gateway.Pool()!.ServersIdle, n => n == 0, TimeSpan.FromSeconds(5), "the dead server is still idle in the pool");
+        Assert.Equal(0, gateway.Server.ServerConnections);
+        var lost = Assert.Single(gateway.Server.Events.Recent(), e => e.Kind == PoolGuard.Gateway.Events.GatewayEventKind.ServerLost);
+        Assert.Equal("app/app_user", lost.Pool);
+    }
+
+    [SkippableFact]
     public async Task A_client_that_vanishes_mid_transaction_has_its_server_closed_not_reused()
     {
         await using var gateway = GatewayHarness.Start(c => c with { AuthType = AuthType.Trust, DefaultPoolSize = 1 });
@@ -131,6 +169,10 @@ public sealed class ServerFailureTests
         Assert.Equal(0L, await ScalarAsync(second, "select count(*) from pg_cursors where name = 'leaked_cursor'"));
         Assert.Equal(0L, await PgSandbox.ScalarAsync<long>("select count(*) from pg_locks where locktype = 'advisory' and objid = 4242"));
     }
+
+    /// <summary>Terminates app_user's backends and waits for each to exit (the select list runs after WHERE, never on our own session).</summary>
+    private const string TerminateAppBackends =
+        "select count(*) filter (where pg_terminate_backend(pid, 5000)) from pg_stat_activity where usename = 'app_user' and datname = 'app'";
 
     private static PoolGuardConfig WithDatabase(PoolGuardConfig config, DatabaseEntry database) =>
         config with { Databases = new Dictionary<string, DatabaseEntry>(config.Databases) { [database.Name] = database } };

@@ -126,8 +126,8 @@ public sealed class AdminHttpTests
             await begin.ExecuteNonQueryAsync().WaitAsync(Bound);
             holders.Add(connection);
         }
-        // A third client queues for one of the two servers (in session mode, at login).
-        var queued = http.Gateway.OpenAsync();
+        // A third client queues for one of the two servers (in session mode, at its first query).
+        var queued = http.Gateway.OpenAndQueryAsync();
         await Eventually.AssertAsync(() => http.Gateway.Pool(), p => p is { ClientsWaiting: 1 }, Bound, "third client did not queue");
         try
         {

@@ -84,6 +84,19 @@ internal sealed class GatewayHarness : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Logs in and runs one query. In session pooling a client takes its server at its first
+    /// message (login never waits), so this is how a test makes a client hold one, or queue for one:
+    /// the task completes once the query is answered, the connection still holding its server.
+    /// </summary>
+    public async Task<NpgsqlConnection> OpenAndQueryAsync(string user = PgSandbox.Roles.App, string password = PgSandbox.Roles.AppPassword, string database = "app")
+    {
+        var connection = await OpenAsync(user, password, database);
+        await using var command = new NpgsqlCommand("select 1", connection);
+        await command.ExecuteScalarAsync();
+        return connection;
+    }
+
     /// <summary>A raw TCP connection to the gateway, for feeding it malformed bytes.</summary>
     public async Task<Socket> ConnectRawAsync()
     {

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Npgsql;
+using PoolGuard.IntegrationTests.Infrastructure;
+using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
+
+namespace PoolGuard.IntegrationTests.Gateway;
+
+/// <summary>
+/// Session pooling: a client is logged in at once and holds a server from its first message until
+/// it leaves; the server then serves the next client with that client's own startup settings.
+/// </summary>
+public sealed class SessionPoolingTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    /// <summary>Long enough for a gateway that wrongly hands the server over to have done so.</summary>
+    private static readonly TimeSpan WhileHeld = TimeSpan.FromMilliseconds(500);
+
+    [SkippableFact]
+    public async Task A_client_logs_in_while_every_server_is_taken_and_gets_one_at_its_first_query()
+    {
+        await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 1 });
+        // One connection string: Npgsql loads the database's types on the first Open only.
+        var connectionString = gateway.ConnectionString() + ";Timeout=3";
+        await using var holder = new NpgsqlConnection(connectionString);
+        await holder.OpenAsync();
+        await ScalarAsync(holder, "select 1"); // the pool's one server is now this client's
+
+        // Before: Open() itself waited in the queue, so a driver's connect timeout counted queue time.
+        await using var late = new NpgsqlConnection(connectionString);
+        await late.OpenAsync().WaitAsync(Bound);
+        Assert.Equal(2, gateway.Pool()!.ClientsActive);
+
+        var query = ScalarAsync(late, "select 'served'");
+        await Task.Delay(WhileHeld);
+        Assert.False(query.IsCompleted, "the second client ran a query while the only server was held");
+        await Eventually.AssertAsync(() => gateway.Pool(), p => p!.ClientsWaiting == 1, Bound, "the second client is not queued");
+
+        await holder.CloseAsync();
+        Assert.Equal("served", await query.WaitAsync(Bound));
+    }
+
+    [SkippableFact]
+    public async Task Clients_that_log_in_and_leave_without_a_query_need_no_server()
+    {
+        await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 1 });
+        await using var holder = await gateway.OpenAsync();
+        var pid = await ScalarAsync(holder, "select pg_backend_pid()");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await using var visitor = await gateway.OpenAsync().WaitAsync(Bound);
+            await visitor.CloseAsync().WaitAsync(Bound);
+        }
+
+        Assert.Equal(0, gateway.Pool()!.ClientsWaiting);
+        Assert.Equal(pid, await ScalarAsync(holder, "select pg_backend_pid()"));
+        await holder.CloseAsync();
+        await gateway.AssertPoolSettledAsync();
+    }
+
+    [SkippableFact]
+    public async Task Pgbench_connecting_per_transaction_with_ten_times_more_clients_than_servers_keeps_running()
+    {
+        // pgbench --connect connects synchronously inside one thread per -j: a connect that waits for a
+        // server blocks every other client of that thread, those holding the servers included.
+        await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 4, MaxClientConn = 200 });
+        var result = await ProcessRunner.RunAsync(ProcessRunner.PgTool("pgbench"),
+            ["-n", "-S", "-c", "40", "-j", "2", "-T", "4", "--connect",
+             "-h", "127.0.0.1", "-p", gateway.Port.ToString(CultureInfo.InvariantCulture), "-U", Roles.App, "pgbench"],
+            TimeSpan.FromSeconds(60), ProcessRunner.PgEnvironment(Roles.AppPassword));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("number of failed transactions: 0 ", result.Stdout, StringComparison.Ordinal);
+        var line = result.Stdout.Split('\n').Single(l => l.StartsWith("number of transactions actually processed: ", StringComparison.Ordinal));
+        var processed = int.Parse(line.Split(": ")[1], CultureInfo.InvariantCulture);
+        Assert.True(processed >= 200, $"only {processed} transactions in 4 s\n{result}");
+        await gateway.AssertPoolSettledAsync();
+    }
+
+    private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
+    }
+}
