@@ -3,8 +3,18 @@ using System.Text;
 namespace PoolGuard.Gateway.Transactions;
 
 /// <summary>A named prepared statement as one client knows it, and the server-side statement it maps to.</summary>
-internal sealed class ClientStatement(string serverName, byte[] parseRest)
+internal sealed class ClientStatement(string clientName, string serverName, byte[] parseRest)
 {
+    /// <summary>The client's own name for it.</summary>
+    public string ClientName { get; } = clientName;
+
+    /// <summary>
+    /// A server has prepared it at least once. Until then the client's name is only a promise (a
+    /// Parse the gateway answered itself, or one still in flight): if the server refuses the text,
+    /// the name goes, as a failed Parse leaves no statement on PostgreSQL. Set by the server pump.
+    /// </summary>
+    public bool Verified { get; set; }
+
     /// <summary>The gateway's name for this query text and parameter types, the same for every client.</summary>
     public string ServerName { get; } = serverName;
 
@@ -41,7 +51,16 @@ internal sealed class ClientStatements
 
     public bool Contains(ReadOnlySpan<byte> name) => TryGet(name, out _);
 
-    public void Set(ReadOnlySpan<byte> name, ClientStatement statement) => _byName[Encoding.UTF8.GetString(name)] = statement;
+    public void Set(ClientStatement statement) => _byName[statement.ClientName] = statement;
+
+    /// <summary>Forgets a statement whose Parse failed, unless its name has been prepared anew since.</summary>
+    public void RemoveFailed(ClientStatement statement)
+    {
+        if (_byName.TryGetValue(statement.ClientName, out var current) && ReferenceEquals(current, statement))
+        {
+            _byName.Remove(statement.ClientName);
+        }
+    }
 
     public void Remove(ReadOnlySpan<byte> name)
     {

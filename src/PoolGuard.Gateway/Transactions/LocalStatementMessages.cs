@@ -20,7 +20,15 @@ internal static class LocalStatementMessages
     public static bool TryAnswer(in ReadOnlySequence<byte> buffer, ClientStatements? statements, out ReadOnlyMemory<byte> reply)
     {
         reply = default;
-        if (statements is null || buffer.Length > 64 * 1024 || !IsOnlyStatementMessages(buffer, statements))
+        if (statements is null || buffer.Length > 64 * 1024)
+        {
+            return false;
+        }
+        if (TryAnswerDeallocate(buffer, statements, out reply))
+        {
+            return true;
+        }
+        if (!IsOnlyStatementMessages(buffer, statements))
         {
             return false;
         }
@@ -34,7 +42,7 @@ internal static class LocalStatementMessages
                 case FrontendMessage.Parse:
                     var end = Array.IndexOf(body, (byte)0);
                     var parseRest = body.AsSpan(end + 1);
-                    statements.Set(body.AsSpan(0, end), new ClientStatement(StatementNames.For(parseRest), parseRest.ToArray()));
+                    statements.Set(new ClientStatement(System.Text.Encoding.UTF8.GetString(body, 0, end), StatementNames.For(parseRest), parseRest.ToArray()));
                     writer.Write(ExtendedMessages.ParseComplete);
                     break;
                 case FrontendMessage.Close:
@@ -47,6 +55,40 @@ internal static class LocalStatementMessages
             }
             rest = rest.Slice(header.TotalSize);
         }
+        reply = writer.WrittenMemory;
+        return true;
+    }
+
+    /// <summary>
+    /// One simple Query that is a DEALLOCATE of one name: answered as PostgreSQL would outside a
+    /// transaction, CommandComplete or 26000 for a name the client never prepared, then idle.
+    /// </summary>
+    private static bool TryAnswerDeallocate(in ReadOnlySequence<byte> buffer, ClientStatements statements, out ReadOnlyMemory<byte> reply)
+    {
+        reply = default;
+        if (!MessageHeader.TryRead(buffer, out var header) || header.Type != FrontendMessage.Query || buffer.Length != header.TotalSize
+            || header.BodyLength is < 1 or > DeallocateCommand.MaxLength)
+        {
+            return false;
+        }
+        var sql = buffer.Slice(MessageHeader.Size, header.BodyLength - 1).ToArray();
+        if (DeallocateCommand.TryParse(sql) is not { } name)
+        {
+            return false;
+        }
+        var writer = new ArrayBufferWriter<byte>(64);
+        var nameBytes = System.Text.Encoding.UTF8.GetBytes(name);
+        if (statements.Contains(nameBytes))
+        {
+            statements.Remove(nameBytes);
+            ResultSetWriter.WriteCommandComplete(writer, "DEALLOCATE");
+        }
+        else
+        {
+            PoolGuard.Protocol.Errors.ErrorResponseWriter.WriteError(writer, PoolGuard.Protocol.Errors.PgError.Error(
+                PoolGuard.Protocol.Errors.SqlState.InvalidSqlStatementName, $"prepared statement \"{name}\" does not exist"));
+        }
+        MessageWriter.WriteReadyForQuery(writer, TransactionStatus.Idle);
         reply = writer.WrittenMemory;
         return true;
     }

@@ -14,6 +14,9 @@ internal enum ResponseAction : byte
     /// <summary>A Parse of a name the client already uses, sent so the server fails it (and skips
     /// to the Sync) as PostgreSQL would; the error is reworded with the client's name.</summary>
     ReportDuplicate,
+    /// <summary>A Sync sent in place of a client's SQL DEALLOCATE of one of its names: the server's
+    /// ReadyForQuery gets the CommandComplete the client expects in front of it.</summary>
+    AnswerDeallocate,
 }
 
 /// <summary>
@@ -21,4 +24,5 @@ internal enum ResponseAction : byte
 /// order, so a FIFO of these tells which server message answers what.
 /// </summary>
 /// <param name="Statement">The gateway's statement name a Parse creates; for <see cref="ResponseAction.ReportDuplicate"/>, the client's name.</param>
-internal readonly record struct PendingRequest(byte Kind, ResponseAction Action, string? Statement = null);
+/// <param name="Client">The client's statement a Parse prepares (its own Parse, or one the gateway made up for it).</param>
+internal readonly record struct PendingRequest(byte Kind, ResponseAction Action, string? Statement = null, ClientStatement? Client = null);

@@ -41,8 +41,8 @@ internal sealed partial class TransactionClientPump
             Drop(header.TotalSize);
             return HeaderDecision.Forward;
         }
-        var statement = new ClientStatement(StatementNames.For(rest), rest.ToArray());
-        link.Statements.Set(name, statement);
+        var statement = new ClientStatement(Encoding.UTF8.GetString(name), StatementNames.For(rest), rest.ToArray());
+        link.Statements.Set(statement);
 
         var writer = Emit();
         var onServer = ServerStatementsOf(_server!);
@@ -50,12 +50,13 @@ internal sealed partial class TransactionClientPump
         {
             ExtendedMessages.WriteStatementMessage(writer, FrontendMessage.Close, StatementNames.NothingZ);
             Expect(FrontendMessage.Close, ResponseAction.AnswerParseComplete);
+            statement.Verified = true; // the server prepared this very text before
         }
         else
         {
             MakeRoom(writer, onServer);
             ExtendedMessages.WriteParse(writer, statement.ServerNameZ, statement.ParseRest);
-            Expect(FrontendMessage.Parse, ResponseAction.Forward, statement.ServerName);
+            Expect(FrontendMessage.Parse, ResponseAction.Forward, statement.ServerName, statement);
             onServer.Add(statement.ServerName);
         }
         Drop(header.TotalSize);
@@ -135,6 +136,37 @@ internal sealed partial class TransactionClientPump
         }
     }
 
+    /// <summary>The first byte of a short Query could start a DEALLOCATE (one byte looked at on the hot path).</summary>
+    private static bool MayBeDeallocate(in ReadOnlySequence<byte> message) =>
+        message.Length > MessageHeader.Size && message.Slice(MessageHeader.Size, 1).FirstSpan[0] is (byte)'d' or (byte)'D' or (byte)' ' or (byte)'\n' or (byte)'\t' or (byte)'\r';
+
+    /// <summary>
+    /// SQL DEALLOCATE of one of the client's names: the name goes, and a Sync goes to the server
+    /// instead, whose ReadyForQuery (with the true transaction status) carries the answer back.
+    /// Any other short query passes through, and so does a DEALLOCATE in a failed transaction
+    /// (the server refuses it with 25P02 and the name stays, as on PostgreSQL).
+    /// </summary>
+    private HeaderDecision OnShortQuery(in ReadOnlySequence<byte> message, MessageHeader header)
+    {
+        if (message.Length < header.TotalSize)
+        {
+            return HeaderDecision.WaitForMore;
+        }
+        Span<byte> sql = stackalloc byte[DeallocateCommand.MaxLength];
+        message.Slice(MessageHeader.Size, header.BodyLength).CopyTo(sql);
+        var text = sql[..header.BodyLength];
+        if (!link.Unsynced && _server!.TransactionStatus != TransactionStatus.Failed && DeallocateCommand.TryParse(text[..^1]) is { } name && link.Statements!.TryGet(Encoding.UTF8.GetBytes(name), out _))
+        {
+            link.Statements.Remove(Encoding.UTF8.GetBytes(name));
+            ExtendedMessages.WriteHeader(Emit(), FrontendMessage.Sync, 0);
+            Drop(header.TotalSize);
+            Expect(FrontendMessage.Sync, ResponseAction.AnswerDeallocate);
+            return HeaderDecision.Forward;
+        }
+        Expect(FrontendMessage.Query);
+        return HeaderDecision.Forward;
+    }
+
     private void EnsurePrepared(IBufferWriter<byte> writer, ClientStatement statement)
     {
         var onServer = ServerStatementsOf(_server!);
@@ -144,7 +176,7 @@ internal sealed partial class TransactionClientPump
         }
         MakeRoom(writer, onServer);
         ExtendedMessages.WriteParse(writer, statement.ServerNameZ, statement.ParseRest);
-        Expect(FrontendMessage.Parse, ResponseAction.Swallow, statement.ServerName);
+        Expect(FrontendMessage.Parse, ResponseAction.Swallow, statement.ServerName, statement);
         onServer.Add(statement.ServerName);
     }
 

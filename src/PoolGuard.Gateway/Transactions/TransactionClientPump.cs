@@ -107,6 +107,8 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         var type = header.Type;
         switch (type)
         {
+            case FrontendMessage.Query when link.Statements is not null && header.BodyLength <= DeallocateCommand.MaxLength && MayBeDeallocate(message):
+                return OnShortQuery(message, header);
             case FrontendMessage.Query:
             case FrontendMessage.FunctionCall:
                 Expect(type);
@@ -158,11 +160,11 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         }
     }
 
-    private void Expect(byte kind, ResponseAction action = ResponseAction.Forward, string? statement = null)
+    private void Expect(byte kind, ResponseAction action = ResponseAction.Forward, string? statement = null, ClientStatement? client = null)
     {
         if (!link.SkipUntilSync || kind == FrontendMessage.Sync)
         {
-            link.Pending.Enqueue(new PendingRequest(kind, action, statement));
+            link.Pending.Enqueue(new PendingRequest(kind, action, statement, client));
         }
     }
 

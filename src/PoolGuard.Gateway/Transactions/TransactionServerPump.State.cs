@@ -19,6 +19,7 @@ internal sealed partial class TransactionServerPump
             var (name, value) = _server!.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
             if (!swallowing && name is not null)
             {
+                _reports++;
                 // The client changed a setting: its next server must get it too.
                 _server.SyncedTo = null;
                 lock (link.Sync)
@@ -38,7 +39,7 @@ internal sealed partial class TransactionServerPump
         text = text[..(int)tag.Length];
         if (text.SequenceEqual("SET\0"u8) || text.SequenceEqual("RESET\0"u8))
         {
-            _sawSet = true;
+            _sets++;
             _server!.SyncedTo = null;
         }
         else if (text.SequenceEqual("DISCARD ALL\0"u8) || text.SequenceEqual("DEALLOCATE ALL\0"u8))
@@ -104,12 +105,24 @@ internal sealed partial class TransactionServerPump
         return Pass(header, drop: false);
     }
 
-    /// <summary>A request the server will never answer: a statement it was to prepare does not exist there.</summary>
+    /// <summary>
+    /// A request that failed, or that the server skipped after an earlier failure: a statement it
+    /// was to prepare does not exist there, and a client statement no server ever prepared does not
+    /// exist at all (PostgreSQL keeps nothing of a failed Parse). Called under the link's lock.
+    /// </summary>
     private void Forget(PendingRequest request)
     {
-        if (request.Kind == FrontendMessage.Parse && request.Statement is { } name)
+        if (request.Kind != FrontendMessage.Parse)
+        {
+            return;
+        }
+        if (request.Statement is { } name)
         {
             _server!.Statements?.Remove(name);
+        }
+        if (request.Client is { Verified: false } never)
+        {
+            link.Statements?.RemoveFailed(never);
         }
     }
 }

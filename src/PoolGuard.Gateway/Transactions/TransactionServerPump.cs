@@ -25,7 +25,13 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     private ServerConnection? _server;
     private PendingRequest _head;
     private bool _hasHead;
-    private bool _sawSet;
+    /// <summary>
+    /// SET / RESET commands and ParameterStatus messages since the last ReadyForQuery. PostgreSQL
+    /// reports a changed setting it reports (TimeZone, application_name...) just before
+    /// ReadyForQuery, and those are carried to the client's next server; a SET with no report
+    /// changed one that is not, and that is lost.
+    /// </summary>
+    private int _sets, _reports;
 
     /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
     public byte LastType { get; private set; }
@@ -48,7 +54,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     {
         _server = server;
         _hasHead = false;
-        _sawSet = false;
+        _sets = _reports = 0;
         NeedsRollback = false;
         _released = false;
         SettingsError = null;
@@ -110,6 +116,10 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         if (_hasHead && Completes(_head.Kind, type))
         {
             var action = _head.Action;
+            if (type == BackendMessage.ParseComplete && _head.Client is { } prepared)
+            {
+                prepared.Verified = true;
+            }
             Complete();
             if (action == ResponseAction.AnswerParseComplete && type == BackendMessage.CloseComplete)
             {
@@ -210,12 +220,23 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
             return release ? HeaderDecision.StopAfter : HeaderDecision.Forward;
         }
         LastType = BackendMessage.ReadyForQuery;
-        if (_sawSet && status == TransactionStatus.Idle && !link.WarnedAboutSet)
+        if (action == ResponseAction.AnswerDeallocate)
+        {
+            if (status == TransactionStatus.Failed)
+            {
+                ErrorResponseWriter.WriteError(Emit(), InFailedTransaction);
+            }
+            else
+            {
+                ResultSetWriter.WriteCommandComplete(Emit(), "DEALLOCATE");
+            }
+        }
+        if (_sets > _reports && status == TransactionStatus.Idle && !link.WarnedAboutSet)
         {
             link.WarnedAboutSet = true;
             ErrorResponseWriter.WriteNotice(Emit(), SetNotKept);
         }
-        _sawSet = false;
+        _sets = _reports = 0;
         if (refuse)
         {
             // Statement pooling: the transaction block the client opened is refused and rolled back
@@ -237,6 +258,9 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
             + "are carried over by PoolGuard, others (search_path, work_mem, ...) are not",
         Hint = "use SET LOCAL inside a transaction, set it in the connection's startup parameters, or ALTER ROLE ... SET",
     };
+
+    private static readonly PgError InFailedTransaction = PgError.Error(SqlState.InFailedSqlTransaction,
+        "current transaction is aborted, commands ignored until end of transaction block");
 
     private static readonly PgError TransactionBlockRefused = PgError.Error(SqlState.FeatureNotSupported,
         "transaction blocks are not allowed in statement pooling mode",

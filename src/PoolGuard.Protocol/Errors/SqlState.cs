@@ -18,6 +18,8 @@ public static class SqlState
     public const string CannotConnectNow = "57P03";
     public const string QueryCanceled = "57014";
     public const string DuplicatePreparedStatement = "42P05";
+    public const string InvalidSqlStatementName = "26000";
+    public const string InFailedSqlTransaction = "25P02";
     public const string IdleInTransactionSessionTimeout = "25P03";
     public const string IdleSessionTimeout = "57P05";
     public const string InternalError = "XX000";

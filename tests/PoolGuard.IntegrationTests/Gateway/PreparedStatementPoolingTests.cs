@@ -147,6 +147,66 @@ public sealed class PreparedStatementPoolingTests
     }
 
     [SkippableFact]
+    public async Task A_name_whose_parse_failed_is_free_for_a_new_query_as_on_postgresql()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2) with { AuthType = AuthType.Trust });
+        using var client = await RawPgClient.LogInWithTrustAsync(gateway);
+
+        // node-postgres pipelining: Parse, Bind, Execute, Sync in one batch, the Parse's SQL broken.
+        var failed = await SendAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("bad-stmt", "select nonsense from"), ExtendedQuery.Run("bad-stmt")));
+        Assert.True(BackendMessages.Types(failed) == "EZ", string.Join(", ", failed));
+        Assert.Equal("42601", failed[0].Fields()['C']);
+        await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("bad-stmt", "select 'new text'"), ExtendedQuery.Sync()), "1Z");
+        Assert.Equal(["new text"], await RunAsync(client, "bad-stmt"));
+
+        // A Parse on its own between transactions is answered by the gateway; the server refuses the
+        // text at the first Bind, and from then on the name is just as free.
+        await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("later", "select broken from from"), ExtendedQuery.Sync()), "1Z");
+        var refused = await SendAsync(client, ExtendedQuery.Run("later"));
+        Assert.True(BackendMessages.Types(refused) == "EZ", string.Join(", ", refused));
+        await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("later", "select 'fixed'"), ExtendedQuery.Sync()), "1Z");
+        Assert.Equal(["fixed"], await RunAsync(client, "later"));
+
+        // A statement that did prepare survives a later failure in its batch, as on PostgreSQL.
+        var broken = await SendAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("other", "select 1/0"), ExtendedQuery.Run("other")));
+        Assert.Equal("22012", broken[^2].Fields()['C']);
+        var again = await SendAsync(client, ExtendedQuery.Run("other"));
+        Assert.Equal("22012", again[^2].Fields()['C']); // not 26000: the statement exists
+    }
+
+    [SkippableFact]
+    public async Task Sql_deallocate_of_a_name_the_client_prepared_drops_that_name_as_on_postgresql()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2) with { AuthType = AuthType.Trust });
+        using var client = await RawPgClient.LogInWithTrustAsync(gateway);
+
+        // psycopg 3 past prepared_max: its oldest statement is dropped with SQL, between transactions.
+        await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("_pg3_1", "select 'one'"), ExtendedQuery.Run("_pg3_1")), "12DCZ");
+        var dropped = await SendAsync(client, RawPgClient.Query("DEALLOCATE _pg3_1"));
+        Assert.True(BackendMessages.Types(dropped) == "CZ", string.Join(", ", dropped));
+        Assert.Equal("DEALLOCATE", dropped[0].CommandTag());
+        var gone = await SendAsync(client, ExtendedQuery.Run("_pg3_1"));
+        Assert.Equal("26000", gone[0].Fields()['C']);
+        var again = await SendAsync(client, RawPgClient.Query("deallocate prepare _pg3_1;"));
+        Assert.Equal("26000", again[0].Fields()['C']);
+        Assert.Equal('I', again[^1].TransactionStatus());
+
+        // Inside a transaction the server's own status comes back with the answer.
+        await ExpectAsync(client, RawPgClient.Query("begin"), "CZ");
+        await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("_pg3_2", "select 'two'"), ExtendedQuery.Run("_pg3_2")), "12DCZ");
+        var inside = await SendAsync(client, RawPgClient.Query("DEALLOCATE \"_pg3_2\""));
+        Assert.True(BackendMessages.Types(inside) == "CZ", string.Join(", ", inside));
+        Assert.Equal('T', inside[^1].TransactionStatus());
+        await ExpectAsync(client, ExtendedQuery.Concat(ExtendedQuery.Parse("_pg3_3", "select 'three'"), ExtendedQuery.Sync()), "1Z");
+        var failed = await SendAsync(client, RawPgClient.Query("select 1/0"));
+        Assert.Equal('E', failed[^1].TransactionStatus());
+        var ignored = await SendAsync(client, RawPgClient.Query("DEALLOCATE _pg3_3"));
+        Assert.Equal("25P02", ignored[0].Fields()['C']);
+        await ExpectAsync(client, RawPgClient.Query("rollback"), "CZ");
+        Assert.Equal(["three"], await RunAsync(client, "_pg3_3"));
+    }
+
+    [SkippableFact]
     public async Task A_describe_of_a_statement_prepared_on_another_server_returns_its_parameter_and_row_descriptions()
     {
         await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 3) with { AuthType = AuthType.Trust });

@@ -312,6 +312,31 @@ public sealed class TransactionPoolingTests
         }
     }
 
+    [SkippableFact]
+    public async Task Only_a_set_of_a_setting_that_is_really_lost_earns_the_warning_and_the_server_notices_come_first()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2) with { AuthType = AuthType.Trust });
+        using var client = await RawPgClient.LogInWithTrustAsync(gateway);
+
+        // TimeZone and application_name are reported by PostgreSQL and carried to every server: no warning.
+        foreach (var sql in new[] { "set timezone = 'America/New_York'", "set application_name = 'renamed'", "reset timezone" })
+        {
+            await client.SendAsync(RawPgClient.Query(sql));
+            var answer = await client.ReadUntilReadyForQueryAsync(Bound);
+            Assert.DoesNotContain(answer, m => m.TypeChar == 'N');
+        }
+
+        // work_mem is not carried: the client is told, once, after anything the server said itself.
+        await client.SendAsync(RawPgClient.Query("do $$ begin raise notice 'from the server'; end $$; set work_mem = '8MB'"));
+        var notices = (await client.ReadUntilReadyForQueryAsync(Bound)).Where(m => m.TypeChar == 'N').Select(m => m.Fields()['M']).ToList();
+        Assert.Equal(2, notices.Count);
+        Assert.Equal("from the server", notices[0]);
+        Assert.Contains("not kept", notices[1], StringComparison.Ordinal);
+
+        await client.SendAsync(RawPgClient.Query("set work_mem = '16MB'"));
+        Assert.DoesNotContain(await client.ReadUntilReadyForQueryAsync(Bound), m => m.TypeChar == 'N');
+    }
+
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection);

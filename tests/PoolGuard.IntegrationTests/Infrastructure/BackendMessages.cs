@@ -16,6 +16,10 @@ internal static class BackendMessages
     public static char TransactionStatus(this PgMessage message) =>
         message.Type == (byte)'Z' ? (char)message.Body[0] : throw new InvalidOperationException($"not a ReadyForQuery: {message}");
 
+    /// <summary>The tag of a CommandComplete ("SELECT 1", "DEALLOCATE").</summary>
+    public static string CommandTag(this PgMessage message) =>
+        message.Type == (byte)'C' ? System.Text.Encoding.UTF8.GetString(message.Body.AsSpan(0, message.Body.Length - 1)) : throw new InvalidOperationException($"not a CommandComplete: {message}");
+
     /// <summary>Parameter type OIDs of a ParameterDescription ('t').</summary>
     public static IReadOnlyList<int> ParameterTypes(this PgMessage message)
     {
