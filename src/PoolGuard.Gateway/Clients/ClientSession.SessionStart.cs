@@ -15,24 +15,24 @@ internal sealed partial class ClientSession
 {
     private async Task PoolSessionAsync(Pool pool, IReadOnlyList<KeyValuePair<string, string>> parameters)
     {
-        ServerConnection server;
-        if (KnownParameters(pool, parameters) is { } desired)
-        {
-            await SendPooledWelcomeAsync(pool, desired).ConfigureAwait(false);
-            if (!await WaitForFirstMessageAsync().ConfigureAwait(false))
-            {
-                return;
-            }
-            server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
-        }
-        else
+        if (KnownParameters(pool, parameters) is not { } desired)
         {
             // The pool's first client, or a setting value it has not met: a server must say what it
-            // reports (and whether the value is valid) before the client can be welcomed.
-            server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
-            LearnSpellings(pool, parameters, server);
-            await SendWelcomeAsync(server).ConfigureAwait(false);
+            // reports (and whether the value is valid) before the client can be welcomed. The server
+            // is reset and given back at once, so this client takes one at its first message like
+            // every other: holding it through the login would let a driver deadlock the pool (Npgsql's
+            // first connections wait for the one loading the database's types, which needs a server).
+            var learner = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
+            LearnSpellings(pool, parameters, learner);
+            await GiveBackAsync(learner).ConfigureAwait(false);
+            desired = KnownParameters(pool, parameters)!;
         }
+        await SendPooledWelcomeAsync(pool, desired).ConfigureAwait(false);
+        if (!await WaitForFirstMessageAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+        var server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
         await RelayAsync(server).ConfigureAwait(false);
     }
 

@@ -71,8 +71,10 @@ internal static class LocalStatementMessages
         {
             return false;
         }
-        var sql = buffer.Slice(MessageHeader.Size, header.BodyLength - 1).ToArray();
-        if (DeallocateCommand.TryParse(sql) is not { } name)
+        // Every transaction's first message comes by here: look without allocating.
+        Span<byte> sql = stackalloc byte[DeallocateCommand.MaxLength];
+        buffer.Slice(MessageHeader.Size, header.BodyLength - 1).CopyTo(sql);
+        if (DeallocateCommand.TryParse(sql[..(header.BodyLength - 1)]) is not { } name)
         {
             return false;
         }

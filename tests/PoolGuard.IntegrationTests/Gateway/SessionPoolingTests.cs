@@ -41,6 +41,20 @@ public sealed class SessionPoolingTests
     }
 
     [SkippableFact]
+    public async Task The_pools_first_client_gives_back_the_server_it_learnt_the_settings_on_before_its_first_query()
+    {
+        // Otherwise Npgsql deadlocks a fresh pool: its first connections wait for the one loading the
+        // database's types, and that one needs a server the waiting ones hold.
+        await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 1, AuthType = Config.Model.AuthType.Trust });
+        using var first = await RawPgClient.LogInWithTrustAsync(gateway);
+        await Eventually.AssertAsync(() => gateway.Pool(), p => p is { ServersIdle: 1, ServersActive: 0, ServersUsed: 0 }, Bound,
+            "the first client still holds the server it was logged in with");
+
+        await using var second = await gateway.OpenAsync().WaitAsync(Bound);
+        Assert.Equal("1", await ScalarAsync(second, "select 1").WaitAsync(Bound));
+    }
+
+    [SkippableFact]
     public async Task Clients_that_log_in_and_leave_without_a_query_need_no_server()
     {
         await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 1 });
