@@ -14,15 +14,10 @@ internal static class PgBouncerEntries
 
     private static readonly string[] UserKeys = ["pool_mode", "max_user_connections"];
 
-    /// <summary>The entry, or null when it cannot be used (reported) or is the "*" fallback (warned).</summary>
+    /// <summary>The entry ("*" is the fallback for any other name: DatabaseLookup), or null when it cannot be used (reported).</summary>
     public static DatabaseEntry? ReadDatabase(IniEntry entry, IniValueReader reader)
     {
         var name = entry.Key;
-        if (name == "*")
-        {
-            reader.Warn(entry, "the fallback database '*' is not implemented by PoolGuard yet; ignored. List each database by name");
-            return null;
-        }
 
         if (ConsoleDatabases.IsConsole(name))
         {

@@ -1,4 +1,5 @@
 using PoolGuard.Config;
+using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Clients;
 using PoolGuard.Gateway.Events;
 using PoolGuard.Protocol.Errors;
@@ -212,7 +213,7 @@ internal static class ControlCommands
         {
             return null;
         }
-        return context.Gateway.Config.Databases.ContainsKey(name)
+        return context.Gateway.Config.FindDatabase(name) is not null
             ? name
             : throw new ConsoleCommandException(PgError.Error(SqlState.InvalidCatalogName, $"no database \"{name}\" in the configuration", "SHOW DATABASES lists them"));
     }

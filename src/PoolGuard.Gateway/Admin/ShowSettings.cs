@@ -24,7 +24,10 @@ internal static class ShowSettings
         var clients = context.Inspector.Clients();
         var lifetime = N((long)config.ServerLifetime.TotalSeconds);
         var rows = new List<string?[]>();
-        foreach (var entry in config.Databases.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+        // Databases reached through the fallback entry "*" are listed once they have a pool, as PgBouncer lists them.
+        var entries = config.Databases.Values.Concat(pools.Select(p => p.Key.Database).Distinct(StringComparer.Ordinal)
+            .Where(name => !config.Databases.ContainsKey(name)).Select(name => config.FindDatabase(name)).OfType<DatabaseEntry>());
+        foreach (var entry in entries.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             rows.Add(
             [

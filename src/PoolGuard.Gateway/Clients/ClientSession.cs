@@ -194,10 +194,10 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         }
 
         // Checked after authentication, as PostgreSQL does, so only a proven user learns which databases exist.
-        if (!config.Databases.TryGetValue(databaseName, out var database))
+        if (config.FindDatabase(databaseName) is not { } database)
         {
             throw new ClientLoginException(PgError.Fatal(SqlState.InvalidCatalogName, $"database \"{databaseName}\" does not exist",
-                "the database must have an entry in PoolGuard's configuration (Databases / [databases])"));
+                "the database must have an entry in PoolGuard's configuration (Databases / [databases]), or a fallback entry \"*\""));
         }
 
         if (gateway.DisabledDatabases.ContainsKey(databaseName))
@@ -217,28 +217,43 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         return new Login(pool, parameters);
     }
 
+    /// <summary>
+    /// The settings the client's startup packet asks for, to be applied on every server it uses:
+    /// parameters that name a setting, and the -c settings in <c>options</c>. Each value is tried on
+    /// a real server the first time the pool meets it, so a setting PostgreSQL would refuse fails the
+    /// login with PostgreSQL's own error. What cannot be a setting is refused, naming the parameter.
+    /// </summary>
     private static List<KeyValuePair<string, string>> CheckParameters(StartupPacket startup, IReadOnlyList<string> ignored)
     {
         var applied = new List<KeyValuePair<string, string>>();
         foreach (var parameter in startup.Parameters)
         {
-            if (StartupParameters.IsIdentity(parameter.Key))
+            if (StartupParameters.IsIdentity(parameter.Key) || ignored.Contains(parameter.Key, StringComparer.OrdinalIgnoreCase))
             {
                 continue;
             }
-            if (StartupParameters.Applied.Contains(parameter.Key))
+            if (parameter.Key.Equals("options", StringComparison.OrdinalIgnoreCase))
             {
-                applied.Add(parameter);
+                var settings = StartupOptions.TryParse(parameter.Value, out var error)
+                    ?? throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation, error!,
+                        "pass settings only, or add options to ignore_startup_parameters if the client may do without them"));
+                foreach (var setting in settings)
+                {
+                    applied.Add(Checked(setting));
+                }
+                continue;
             }
-            else if (!ignored.Contains(parameter.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation,
-                    $"unsupported startup parameter: {parameter.Key}",
-                    "add it to ignore_startup_parameters if the client may do without it"));
-            }
+            applied.Add(Checked(parameter));
         }
         return applied;
     }
+
+    private static KeyValuePair<string, string> Checked(KeyValuePair<string, string> setting) =>
+        StartupParameters.RefusalFor(setting.Key) is { } reason
+            ? throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation,
+                $"unsupported startup parameter: {setting.Key} ({reason})",
+                "add it to ignore_startup_parameters if the client may do without it"))
+            : setting;
 
     private async Task TrySendErrorAsync(PgError error)
     {

@@ -21,7 +21,7 @@ internal static class SessionParameters
                 continue;
             }
             sql = sql is null ? new StringBuilder("SELECT ") : sql.Append(", ");
-            // Names come from a fixed allow-list, values are quoted: nothing here is injectable.
+            // Names and values are both passed as quoted literals: nothing here is injectable.
             sql.Append("pg_catalog.set_config(").Append(ServerQuery.Literal(name)).Append(", ")
                .Append(ServerQuery.Literal(value)).Append(", false)");
         }

@@ -108,7 +108,7 @@ internal sealed class Pool
     /// <summary>Applies (possibly reloaded) settings: the pool's own entries win over the globals.</summary>
     public void Configure(PoolGuardConfig config)
     {
-        if (config.Databases.TryGetValue(Key.Database, out var database))
+        if (config.FindDatabase(Key.Database) is { } database)
         {
             Database = database;
         }

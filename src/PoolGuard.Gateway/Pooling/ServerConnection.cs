@@ -71,6 +71,12 @@ internal sealed class ServerConnection
     /// </summary>
     public ParameterSet? SyncedTo { get; set; }
 
+    /// <summary>
+    /// Settings beyond the tracked ones (statement_timeout from a client's options...) that the
+    /// last settings query set here; the next client that did not ask for them gets them set back.
+    /// </summary>
+    public string[]? ExtraSettings { get; set; }
+
     /// <summary>Prepared statements the gateway made on this server (transaction pooling).</summary>
     public ServerStatements? Statements { get; set; }
 

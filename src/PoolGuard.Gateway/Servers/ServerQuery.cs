@@ -36,6 +36,12 @@ internal static class ServerQuery
         }
     }
 
-    /// <summary>SQL string literal with quotes doubled; standard_conforming_strings is on since 9.1.</summary>
-    public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary>
+    /// SQL string literal with quotes doubled. A value with a backslash becomes an E'' literal with
+    /// the backslashes doubled too, so it means the same whatever standard_conforming_strings is
+    /// (a client may turn it off at startup).
+    /// </summary>
+    public static string Literal(string value) => value.Contains('\\', StringComparison.Ordinal)
+        ? "E'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'"
+        : "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }

@@ -27,12 +27,32 @@ internal static class SettingsSync
                 calls.Add(SetConfig(name, ServerQuery.Literal(value)));
             }
         }
+        // Reported settings nobody asked for (default_transaction_read_only, lock_timeout...): an earlier
+        // client may have changed one for its session; this client expects a fresh server's value.
+        if (server.Pool.Parameters.Defaults is { } fresh)
+        {
+            foreach (var (name, current) in server.Parameters)
+            {
+                if (!desired.Reported.ContainsKey(name) && !desired.Unreported.ContainsKey(name) && fresh.TryGetValue(name, out var value) && current != value
+                    && ReportedSettings.IsSessionSetting(name))
+                {
+                    calls.Add(SetConfig(name, ServerQuery.Literal(value)));
+                }
+            }
+        }
+        // Settings an earlier client brought at startup (statement_timeout...) go back to the default.
+        foreach (var name in server.ExtraSettings ?? [])
+        {
+            if (!desired.Unreported.ContainsKey(name))
+            {
+                calls.Add(SetConfig(name, ResetValue(name)));
+            }
+        }
+        server.ExtraSettings = ExtrasOf(desired);
         // Not reported, so the server's current value is unknown: always set, to the client's value or the default.
         foreach (var (name, value) in desired.Unreported)
         {
-            calls.Add(SetConfig(name, value is null
-                ? $"(SELECT reset_val FROM pg_catalog.pg_settings WHERE name = {ServerQuery.Literal(name)})"
-                : ServerQuery.Literal(value)));
+            calls.Add(SetConfig(name, value is null ? ResetValue(name) : ServerQuery.Literal(value)));
         }
         if (calls.Count == 0)
         {
@@ -42,7 +62,16 @@ internal static class SettingsSync
         return new StringBuilder("SELECT ").AppendJoin(", ", calls).ToString();
     }
 
-    // Names come from a fixed allow-list; values are quoted literals: nothing here is injectable.
+    private static string ResetValue(string name) =>
+        $"(SELECT reset_val FROM pg_catalog.pg_settings WHERE name = {ServerQuery.Literal(name)})";
+
+    private static string[]? ExtrasOf(ParameterSet desired)
+    {
+        var extras = desired.Unreported.Keys.Where(name => !Clients.StartupParameters.Applied.Contains(name)).ToArray();
+        return extras.Length > 0 ? extras : null;
+    }
+
+    // Names are setting names (StartupParameters.RefusalFor) and values, both passed as quoted literals: nothing here is injectable.
     private static string SetConfig(string name, string valueExpression) =>
         $"pg_catalog.set_config({ServerQuery.Literal(name)}, {valueExpression}, false)";
 }

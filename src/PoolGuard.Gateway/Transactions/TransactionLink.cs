@@ -73,10 +73,16 @@ internal sealed class TransactionLink(Pool pool, ParameterSet desired, bool stat
         _drained = null;
     }
 
-    /// <summary>A setting the server reported during the client's own work becomes what the client expects.</summary>
+    /// <summary>
+    /// A setting the server reported during the client's own work becomes what the client expects
+    /// on every later server: a SET of application_name, or `BEGIN; SET default_transaction_read_only
+    /// TO on; COMMIT`, which lasts for the session. Other clients' servers are set back (SettingsSync).
+    /// </summary>
     public void NoteParameterChanged(string name, string value)
     {
-        if (Desired.Reported.TryGetValue(name, out var current) && current != value)
+        var tracked = Desired.Reported.TryGetValue(name, out var current);
+        if ((tracked && current != value) || (!tracked && ReportedSettings.IsSessionSetting(name)
+            && (Pool.Parameters.Defaults?.TryGetValue(name, out var fresh) != true || fresh != value)))
         {
             Desired = Pool.Parameters.Intern(Desired.With(name, value));
         }

@@ -178,21 +178,90 @@ public sealed class LoginTests
         await gateway.AssertServesNewClientAsync();
     }
 
-    [SkippableFact]
-    public async Task An_unsupported_startup_parameter_is_refused_unless_listed_in_ignore_startup_parameters()
+    [SkippableTheory]
+    [InlineData(PoolMode.Session)]
+    [InlineData(PoolMode.Transaction)]
+    public async Task Settings_in_options_and_as_startup_parameters_are_applied_and_never_reach_a_client_that_did_not_ask(PoolMode mode)
     {
-        var withOptions = (GatewayHarness g) => new NpgsqlConnectionStringBuilder(g.ConnectionString()) { Options = "-c statement_timeout=5s" }.ConnectionString;
-        await using (var strict = GatewayHarness.Start())
+        await using var gateway = GatewayHarness.Start(c => c with { PoolMode = mode, DefaultPoolSize = 1, AuthType = AuthType.Trust });
+        var withOptions = new NpgsqlConnectionStringBuilder(gateway.ConnectionString()) { Options = "-c statement_timeout=5s --lock-timeout=3s" }.ConnectionString;
+
+        // Npgsql's Options, as its own test suite uses them (78 tests per mode).
+        await using (var asked = new NpgsqlConnection(withOptions))
         {
-            await using var refused = new NpgsqlConnection(withOptions(strict));
-            var error = await Assert.ThrowsAsync<PostgresException>(() => refused.OpenAsync());
-            Assert.Equal("08P01", error.SqlState);
-            Assert.Contains("options", error.MessageText, StringComparison.Ordinal);
+            await asked.OpenAsync();
+            Assert.Equal("5s", await ScalarAsync(asked, "show statement_timeout"));
+            Assert.Equal("3s", await ScalarAsync(asked, "show lock_timeout"));
         }
+
+        // A raw startup packet with settings as parameters of their own, as PostgreSQL takes them.
+        using (var raw = await RawPgClient.ConnectAsync(gateway))
+        {
+            await raw.SendAsync(RawPgClient.Startup(("user", Roles.App), ("database", "app"),
+                ("statement_timeout", "1500"), ("idle_in_transaction_session_timeout", "7s")));
+            await raw.ReadUntilReadyForQueryAsync();
+            await raw.SendAsync(RawPgClient.Query("select current_setting('statement_timeout') || ' ' || current_setting('idle_in_transaction_session_timeout')"));
+            var rows = (await raw.ReadUntilReadyForQueryAsync()).Where(m => m.TypeChar == 'D').ToList();
+            Assert.Equal("1500ms 7s", Assert.Single(rows).Columns()[0]);
+        }
+
+        // The pool's only server, next for a client that asked for nothing: PostgreSQL's defaults.
+        await using var plain = await gateway.OpenAsync();
+        Assert.Equal("0", await ScalarAsync(plain, "show statement_timeout"));
+        Assert.Equal("0", await ScalarAsync(plain, "show lock_timeout"));
+        Assert.Equal("0", await ScalarAsync(plain, "show idle_in_transaction_session_timeout"));
+    }
+
+    [SkippableTheory]
+    [InlineData("-B 100", "08P01", "-B")]                          // a server switch, not a setting
+    [InlineData("-c no_such_setting=1", "42704", "no_such_setting")] // PostgreSQL's own refusal
+    [InlineData("-c log_connections=on", "55P02", "log_connections")] // cannot be set after the start
+    public async Task Options_that_cannot_be_carried_are_refused_naming_them(string options, string sqlState, string named)
+    {
+        await using var gateway = GatewayHarness.Start();
+        await using var refused = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(gateway.ConnectionString()) { Options = options }.ConnectionString);
+        var error = await Assert.ThrowsAsync<PostgresException>(() => refused.OpenAsync());
+        Assert.Equal(sqlState, error.SqlState);
+        Assert.Equal("FATAL", error.Severity);
+        Assert.Contains(named, error.MessageText, StringComparison.Ordinal);
+        await gateway.AssertServesNewClientAsync();
+    }
+
+    [SkippableFact]
+    public async Task Options_listed_in_ignore_startup_parameters_are_accepted_and_not_applied()
+    {
         await using var lenient = GatewayHarness.Start(c => c with { IgnoreStartupParameters = ["options"] });
-        await using var accepted = new NpgsqlConnection(withOptions(lenient));
+        await using var accepted = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(lenient.ConnectionString()) { Options = "-B 100 -c statement_timeout=5s" }.ConnectionString);
         await accepted.OpenAsync();
         Assert.Equal("0", await ScalarAsync(accepted, "show statement_timeout")); // ignored means not applied
+    }
+
+    [SkippableFact]
+    public async Task The_fallback_database_serves_any_name_with_a_pool_per_database_named_in_show_pools()
+    {
+        // A config with nothing but PgBouncer's "* = host=… port=…".
+        await using var gateway = GatewayHarness.Start(c => c with
+        {
+            Databases = new Dictionary<string, DatabaseEntry> { ["*"] = new() { Name = "*", Host = PgSandbox.Host, Port = PgSandbox.Port } },
+            AdminUsers = [Roles.App],
+            AuthType = AuthType.Trust,
+        });
+        await using (var app = await gateway.OpenAsync(database: "app"))
+        await using (var bench = await gateway.OpenAsync(database: "pgbench"))
+        {
+            Assert.Equal("app", await ScalarAsync(app, "select current_database()"));
+            Assert.Equal("pgbench", await ScalarAsync(bench, "select current_database()"));
+        }
+
+        using var console = await ConsoleClient.LogInAsync(gateway);
+        var pools = await console.ShowAsync("POOLS");
+        Assert.Equal(["app", "pgbench"], pools.Rows.Select(r => pools.Value(r, "database")!).Where(d => d != "pgbouncer").Order(StringComparer.Ordinal).ToArray());
+        var databases = await console.ShowAsync("DATABASES");
+        Assert.Equal(["*", "app", "pgbench", "pgbouncer"], databases.Rows.Select(r => databases.Value(r, "name")!).ToArray());
+
+        // A name PostgreSQL does not know gets PostgreSQL's own answer.
+        var missing = await Assert.ThrowsAsync<PostgresException>(() => gateway.OpenAsync(database: "no_such_db"));
+        Assert.Equal("3D000", missing.SqlState);
     }
 
     [SkippableTheory]

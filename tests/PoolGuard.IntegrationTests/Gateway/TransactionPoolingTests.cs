@@ -313,6 +313,38 @@ public sealed class TransactionPoolingTests
     }
 
     [SkippableFact]
+    public async Task A_session_setting_changed_inside_a_committed_transaction_stays_with_its_client_and_never_reaches_the_next()
+    {
+        // psycopg's read-only tests: the setting lasts for the session, and the session is the client's.
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 1));
+        await using var readOnly = await gateway.OpenAsync();
+        await using var other = await gateway.OpenAsync();
+        await using (var transaction = await readOnly.BeginTransactionAsync())
+        {
+            await using var set = new NpgsqlCommand("set default_transaction_read_only to on", readOnly, transaction);
+            await set.ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+        var pid = await ScalarAsync(readOnly, "select pg_backend_pid()");
+
+        // The pool's only server: the next client gets it as a fresh server would be.
+        Assert.Equal(pid, await ScalarAsync(other, "select pg_backend_pid()"));
+        Assert.Equal("off", await ScalarAsync(other, "show default_transaction_read_only"));
+        await using (var write = new NpgsqlCommand("create temp table scratch_write (id int) on commit drop", other))
+        {
+            await write.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal("on", await ScalarAsync(readOnly, "show default_transaction_read_only"));
+        var refused = await Assert.ThrowsAsync<PostgresException>(async () =>
+        {
+            await using var write = new NpgsqlCommand("create temp table scratch_write (id int) on commit drop", readOnly);
+            await write.ExecuteNonQueryAsync();
+        });
+        Assert.Equal("25006", refused.SqlState);
+    }
+
+    [SkippableFact]
     public async Task Only_a_set_of_a_setting_that_is_really_lost_earns_the_warning_and_the_server_notices_come_first()
     {
         await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2) with { AuthType = AuthType.Trust });

@@ -90,7 +90,7 @@ public sealed class PgBouncerConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Unimplemented_database_and_user_keys_and_the_fallback_database_give_warnings()
+    public void Unimplemented_database_and_user_keys_give_warnings()
     {
         var ini = _directory.Write("pgbouncer.ini", """
             [databases]
@@ -107,8 +107,27 @@ public sealed class PgBouncerConfigLoaderTests : IDisposable
 
         Assert.Contains("pgbouncer.ini line 2: database app: setting 'client_encoding' is not implemented by PoolGuard yet; ignored", warnings);
         Assert.Contains("pgbouncer.ini line 2: database app: setting 'connect_query' is not implemented by PoolGuard yet; ignored", warnings);
-        Assert.Contains(warnings, w => w.StartsWith("pgbouncer.ini line 3: the fallback database '*' is not implemented", StringComparison.Ordinal));
+        Assert.DoesNotContain(warnings, w => w.Contains("line 3", StringComparison.Ordinal)); // the fallback is implemented
         Assert.Contains("pgbouncer.ini line 5: user alice: setting 'query_timeout' is not implemented by PoolGuard yet; ignored", warnings);
+    }
+
+    [Fact]
+    public void A_config_with_only_the_fallback_database_is_valid_and_serves_any_name()
+    {
+        var ini = _directory.Write("pgbouncer.ini", """
+            [databases]
+            * = host=db1 port=5433
+            [pgbouncer]
+            listen_addr = 127.0.0.1
+            auth_type = trust
+            """);
+
+        var config = ConfigLoader.Load(ini).Config;
+
+        var shop = config.FindDatabase("shop");
+        Assert.NotNull(shop);
+        Assert.Equal(("shop", "db1", 5433, "shop"), (shop.Name, shop.Host, shop.Port, shop.ServerDatabase));
+        Assert.Null(config.FindDatabase("*")?.DbName);
     }
 
     [Fact]
