@@ -9,12 +9,12 @@ namespace PoolGuard.Gateway.Clients;
 /// <summary>The session-mode relay: two pumps until either side ends, then decide the server's fate.</summary>
 internal sealed partial class ClientSession
 {
-    private async Task RelayAsync(ServerConnection server)
+    private async Task RelayAsync(ServerConnection server, StartupRestore? restore)
     {
         var clientStop = new RelayStop();
         var serverStop = new RelayStop();
         using var timeouts = StartTimeouts(clientStop, server.TransactionStatus);
-        var upstream = new ClientToServerPump(client.Transport, server, clientStop, timeouts);
+        var upstream = new ClientToServerPump(client.Transport, server, clientStop, timeouts, restore);
         var serverReader = server.Transport!.Reader;
         // Graceful shutdown: a session between transactions (everything answered, status idle) ends now.
         void DrainIfIdle()
@@ -26,7 +26,7 @@ internal sealed partial class ClientSession
                 serverStop.Request(serverReader);
             }
         }
-        var downstream = new ServerToClientPump(client.Transport, server, serverStop, timeouts)
+        var downstream = new ServerToClientPump(client.Transport, server, serverStop, timeouts, restore)
         {
             OnIdle = () =>
             {

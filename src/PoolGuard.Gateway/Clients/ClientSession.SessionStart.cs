@@ -33,7 +33,7 @@ internal sealed partial class ClientSession
             return;
         }
         var server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
-        await RelayAsync(server).ConfigureAwait(false);
+        await RelayAsync(server, SessionParameters.RestoreFor(parameters)).ConfigureAwait(false);
     }
 
     /// <summary>

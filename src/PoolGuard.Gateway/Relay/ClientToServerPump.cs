@@ -1,5 +1,6 @@
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
@@ -12,10 +13,14 @@ namespace PoolGuard.Gateway.Relay;
 /// bounds-checked; Terminate is kept from the server, which outlives the client. The pump counts
 /// what will need a ReadyForQuery so the server's state is known when the client leaves.
 /// </summary>
-internal sealed class ClientToServerPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null)
+internal sealed class ClientToServerPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null,
+    StartupRestore? restore = null)
     : MessagePump(client.Reader, server.Transport!, stop)
 {
     private ClientEnd? _end;
+
+    /// <summary>Messages sent that the server ends with a ReadyForQuery (the ordinal of the last one).</summary>
+    private long _readyExpected;
 
     /// <summary>Set when the pump stopped on a protocol violation: what to tell the client.</summary>
     public string? Violation { get; private set; }
@@ -38,6 +43,30 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
         {
             return End(ClientEnd.Terminated, null);
         }
+        if (restore is not null && header.Type == FrontendMessage.Query && header.BodyLength is > 1 and <= SqlWords.MaxLength
+            && SqlWords.MayBeCommand(message.Slice(MessageHeader.Size, 1).FirstSpan[0]))
+        {
+            if (message.Length < header.TotalSize)
+            {
+                return HeaderDecision.WaitForMore;
+            }
+            if (IsSessionReset(message, header))
+            {
+                // The client's reset, then the restore of its startup settings (the message is short: copied).
+                var writer = Emit();
+                var copy = writer.GetSpan((int)header.TotalSize);
+                message.Slice(0, header.TotalSize).CopyTo(copy);
+                writer.Advance((int)header.TotalSize);
+                writer.Write(restore.Query);
+                Drop(header.TotalSize);
+                Track(FrontendMessage.Query);
+                Track(FrontendMessage.Query);
+                restore.Sent(_readyExpected);
+                RelayStats.OnClientRequest(server);
+                timeouts?.OnClientData(true);
+                return HeaderDecision.Forward;
+            }
+        }
         Track(header.Type);
         RelayStats.OnClientRequest(server);
         timeouts?.OnClientData(Volatile.Read(ref server.PendingReadyForQuery) > 0);
@@ -53,6 +82,13 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
         return HeaderDecision.Stop;
     }
 
+    private static bool IsSessionReset(in ReadOnlySequence<byte> message, MessageHeader header)
+    {
+        Span<byte> sql = stackalloc byte[SqlWords.MaxLength];
+        message.Slice(MessageHeader.Size, header.BodyLength).CopyTo(sql);
+        return ResetCommand.TryParse(sql[..(header.BodyLength - 1)]) is ResetKind.DiscardAll or ResetKind.ResetAll;
+    }
+
     private void Track(byte type)
     {
         switch (type)
@@ -60,9 +96,11 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
             case FrontendMessage.Query:
             case FrontendMessage.FunctionCall:
                 Interlocked.Increment(ref server.PendingReadyForQuery);
+                _readyExpected++;
                 break;
             case FrontendMessage.Sync:
                 Interlocked.Increment(ref server.PendingReadyForQuery);
+                _readyExpected++;
                 server.HasUnsyncedMessages = false;
                 break;
             case FrontendMessage.Parse:

@@ -13,9 +13,12 @@ namespace PoolGuard.Gateway.Relay;
 /// transaction status decides whether the server can be reused) and ParameterStatus (so the
 /// gateway knows each server's settings); everything else passes through untouched.
 /// </summary>
-internal sealed class ServerToClientPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null)
+internal sealed class ServerToClientPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null,
+    StartupRestore? restore = null)
     : MessagePump(server.Transport!.Reader, client, stop)
 {
+    /// <summary>ReadyForQuery messages seen in this relay.</summary>
+    private long _readySeen;
     /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
     private const int MaxInspectedLength = 8 * 1024;
 
@@ -69,6 +72,10 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
         {
             return HeaderDecision.Stop;
         }
+        if (restore is not null && restore.IsRestoreAnswer(_readySeen + 1))
+        {
+            return OnRestoreAnswer(message, header);
+        }
         if (header.Type == BackendMessage.ReadyForQuery)
         {
             if (message.Length < MessageHeader.Size + 1)
@@ -79,16 +86,7 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
             server.TransactionStatus = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
             RelayStats.OnReadyForQuery(server, wasIdle, server.TransactionStatus, _sent);
             _sent = 0;
-            var pending = Interlocked.Decrement(ref server.PendingReadyForQuery);
-            if (pending <= 0)
-            {
-                Volatile.Read(ref _drained)?.TrySetResult();
-                if (server.TransactionStatus == TransactionStatus.Idle)
-                {
-                    OnIdle?.Invoke();
-                }
-            }
-            timeouts?.OnReadyForQuery(server.TransactionStatus, pending > 0);
+            NoteReady();
             LastType = header.Type;
             return HeaderDecision.Forward;
         }
@@ -106,6 +104,48 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
             server.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
         }
         LastType = header.Type;
+        return HeaderDecision.Forward;
+    }
+
+    private void NoteReady()
+    {
+        _readySeen++;
+        var pending = Interlocked.Decrement(ref server.PendingReadyForQuery);
+        if (pending <= 0)
+        {
+            Volatile.Read(ref _drained)?.TrySetResult();
+            if (server.TransactionStatus == TransactionStatus.Idle)
+            {
+                OnIdle?.Invoke();
+            }
+        }
+        timeouts?.OnReadyForQuery(server.TransactionStatus, pending > 0);
+    }
+
+    /// <summary>The answer to the gateway's restore of the startup settings: only its ParameterStatus messages reach the client.</summary>
+    private HeaderDecision OnRestoreAnswer(in ReadOnlySequence<byte> message, MessageHeader header)
+    {
+        if (header.Type == BackendMessage.ParameterStatus && header.TotalSize <= MaxInspectedLength)
+        {
+            if (message.Length < header.TotalSize)
+            {
+                return HeaderDecision.WaitForMore;
+            }
+            server.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
+            LastType = header.Type;
+            return HeaderDecision.Forward;
+        }
+        if (header.Type == BackendMessage.ReadyForQuery)
+        {
+            if (message.Length < MessageHeader.Size + 1)
+            {
+                return HeaderDecision.WaitForMore;
+            }
+            server.TransactionStatus = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
+            restore!.Answered();
+            NoteReady();
+        }
+        Drop(header.TotalSize);
         return HeaderDecision.Forward;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;
@@ -67,12 +68,12 @@ internal static class LocalStatementMessages
     {
         reply = default;
         if (!MessageHeader.TryRead(buffer, out var header) || header.Type != FrontendMessage.Query || buffer.Length != header.TotalSize
-            || header.BodyLength is < 1 or > DeallocateCommand.MaxLength)
+            || header.BodyLength is < 1 or > SqlWords.MaxLength)
         {
             return false;
         }
         // Every transaction's first message comes by here: look without allocating.
-        Span<byte> sql = stackalloc byte[DeallocateCommand.MaxLength];
+        Span<byte> sql = stackalloc byte[SqlWords.MaxLength];
         buffer.Slice(MessageHeader.Size, header.BodyLength - 1).CopyTo(sql);
         if (DeallocateCommand.TryParse(sql[..(header.BodyLength - 1)]) is not { } name)
         {

@@ -12,17 +12,22 @@ namespace PoolGuard.Gateway.Transactions;
 /// </summary>
 internal static class SettingsSync
 {
-    /// <summary>Null when the server already matches.</summary>
-    public static string? QueryFor(ServerConnection server, ParameterSet desired)
+    /// <summary>
+    /// Null when the server already matches. <paramref name="afterReset"/>: the query goes right
+    /// after a DISCARD ALL or RESET ALL still on its way, so the server will report a fresh server's
+    /// values by the time it runs, whatever it reports now.
+    /// </summary>
+    public static string? QueryFor(ServerConnection server, ParameterSet desired, bool afterReset = false)
     {
         if (ReferenceEquals(server.SyncedTo, desired))
         {
             return null;
         }
+        var has = afterReset && server.Pool.Parameters.Defaults is { } defaults ? defaults : server.Parameters;
         var calls = new List<string>();
         foreach (var (name, value) in desired.Reported)
         {
-            if (!server.Parameters.TryGetValue(name, out var current) || current != value)
+            if (!has.TryGetValue(name, out var current) || current != value)
             {
                 calls.Add(SetConfig(name, ServerQuery.Literal(value)));
             }
@@ -31,7 +36,7 @@ internal static class SettingsSync
         // client may have changed one for its session; this client expects a fresh server's value.
         if (server.Pool.Parameters.Defaults is { } fresh)
         {
-            foreach (var (name, current) in server.Parameters)
+            foreach (var (name, current) in has)
             {
                 if (!desired.Reported.ContainsKey(name) && !desired.Unreported.ContainsKey(name) && fresh.TryGetValue(name, out var value) && current != value
                     && ReportedSettings.IsSessionSetting(name))

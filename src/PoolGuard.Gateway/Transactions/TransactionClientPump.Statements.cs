@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;
@@ -136,15 +137,18 @@ internal sealed partial class TransactionClientPump
         }
     }
 
-    /// <summary>The first byte of a short Query could start a DEALLOCATE (one byte looked at on the hot path).</summary>
-    private static bool MayBeDeallocate(in ReadOnlySequence<byte> message) =>
-        message.Length > MessageHeader.Size && message.Slice(MessageHeader.Size, 1).FirstSpan[0] is (byte)'d' or (byte)'D' or (byte)' ' or (byte)'\n' or (byte)'\t' or (byte)'\r';
-
     /// <summary>
-    /// SQL DEALLOCATE of one of the client's names: the name goes, and a Sync goes to the server
-    /// instead, whose ReadyForQuery (with the true transaction status) carries the answer back.
-    /// Any other short query passes through, and so does a DEALLOCATE in a failed transaction
-    /// (the server refuses it with 25P02 and the name stays, as on PostgreSQL).
+    /// A short simple Query that may be a session command, acted on at its place in the stream:
+    /// <list type="bullet">
+    /// <item>DEALLOCATE of one of the client's names: the name goes, and a Sync goes to the server
+    /// instead, whose ReadyForQuery (with the true transaction status) carries the answer back; in a
+    /// failed transaction it passes (the server refuses it with 25P02 and the name stays);</item>
+    /// <item>DISCARD ALL / DEALLOCATE ALL: the client's statements and the server's go now, so those
+    /// the client prepares after it in the same write survive it (Npgsql sends its reset that way);</item>
+    /// <item>DISCARD ALL / RESET ALL: the client's startup settings are what it expects again, and
+    /// are set on the server before its next message.</item>
+    /// </list>
+    /// Anything else passes through.
     /// </summary>
     private HeaderDecision OnShortQuery(in ReadOnlySequence<byte> message, MessageHeader header)
     {
@@ -152,10 +156,13 @@ internal sealed partial class TransactionClientPump
         {
             return HeaderDecision.WaitForMore;
         }
-        Span<byte> sql = stackalloc byte[DeallocateCommand.MaxLength];
-        message.Slice(MessageHeader.Size, header.BodyLength).CopyTo(sql);
-        var text = sql[..header.BodyLength];
-        if (!link.Unsynced && _server!.TransactionStatus != TransactionStatus.Failed && DeallocateCommand.TryParse(text[..^1]) is { } name && link.Statements!.TryGet(Encoding.UTF8.GetBytes(name), out _))
+        Span<byte> buffer = stackalloc byte[SqlWords.MaxLength];
+        message.Slice(MessageHeader.Size, header.BodyLength).CopyTo(buffer);
+        var sql = buffer[..(header.BodyLength - 1)];
+        var server = _server!;
+        var idle = !link.Unsynced && server.TransactionStatus == TransactionStatus.Idle;
+        if (link.Statements is not null && !link.Unsynced && server.TransactionStatus != TransactionStatus.Failed
+            && DeallocateCommand.TryParse(sql) is { } name && link.Statements.TryGet(Encoding.UTF8.GetBytes(name), out _))
         {
             link.Statements.Remove(Encoding.UTF8.GetBytes(name));
             ExtendedMessages.WriteHeader(Emit(), FrontendMessage.Sync, 0);
@@ -163,8 +170,40 @@ internal sealed partial class TransactionClientPump
             Expect(FrontendMessage.Sync, ResponseAction.AnswerDeallocate);
             return HeaderDecision.Forward;
         }
+        switch (ResetCommand.TryParse(sql))
+        {
+            case ResetKind.DeallocateAll when link.Statements is not null:
+                ForgetAllStatements(server);
+                break;
+            case ResetKind.DiscardAll when idle:
+                // Outside a transaction block only: inside one PostgreSQL refuses it, and nothing is reset.
+                if (link.Statements is not null)
+                {
+                    ForgetAllStatements(server);
+                }
+                RestoreStartupSettings(server);
+                break;
+            case ResetKind.ResetAll:
+                RestoreStartupSettings(server);
+                break;
+        }
         Expect(FrontendMessage.Query);
         return HeaderDecision.Forward;
+    }
+
+    /// <summary>The server drops every prepared statement at this point of the stream; the server pump is told it is done.</summary>
+    private void ForgetAllStatements(ServerConnection server)
+    {
+        link.Statements!.Clear();
+        server.Statements?.Clear();
+        link.StatementResetsHandled++;
+    }
+
+    private void RestoreStartupSettings(ServerConnection server)
+    {
+        link.Desired = link.Startup;
+        server.SyncedTo = null;
+        _resync = true;
     }
 
     private void EnsurePrepared(IBufferWriter<byte> writer, ClientStatement statement)

@@ -5,6 +5,7 @@ using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Transport;
+using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;
@@ -21,6 +22,9 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
 {
     private ServerConnection? _server;
     private string? _settingsQuery;
+
+    /// <summary>A DISCARD ALL or RESET ALL just went to the server: the startup settings go next.</summary>
+    private bool _resync;
     private ClientEnd? _end;
 
     /// <summary>Set when the pump stopped on a protocol violation: what to tell the client.</summary>
@@ -91,6 +95,14 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         {
             return End(ClientEnd.Terminated, null);
         }
+        if (_resync || link.ResyncRequested)
+        {
+            // The client reset its session just before this message: its startup settings come back first.
+            var afterReset = _resync;
+            _resync = false;
+            link.ResyncRequested = false;
+            _settingsQuery ??= SettingsSync.QueryFor(_server!, link.Desired, afterReset);
+        }
         if (_settingsQuery is { } sql)
         {
             // Before the client's first message on this server: make its settings the client's.
@@ -107,7 +119,8 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         var type = header.Type;
         switch (type)
         {
-            case FrontendMessage.Query when link.Statements is not null && header.BodyLength <= DeallocateCommand.MaxLength && MayBeDeallocate(message):
+            case FrontendMessage.Query when header.BodyLength is > 1 and <= SqlWords.MaxLength
+                && SqlWords.MayBeCommand(message.Slice(MessageHeader.Size, 1).FirstSpan[0]):
                 return OnShortQuery(message, header);
             case FrontendMessage.Query:
             case FrontendMessage.FunctionCall:

@@ -44,6 +44,15 @@ internal sealed class TransactionLink(Pool pool, ParameterSet desired, bool stat
     /// <summary>Session settings the client expects on every server it lands on.</summary>
     public ParameterSet Desired { get; set; } = desired;
 
+    /// <summary>The settings the client logged in with: what DISCARD ALL, RESET ALL or RESET brings back.</summary>
+    public ParameterSet Startup { get; } = desired;
+
+    /// <summary>A reset the client pump did not see changed settings: they are set before the client's next message.</summary>
+    public bool ResyncRequested { get; set; }
+
+    /// <summary>DISCARD ALL / DEALLOCATE ALL queries whose statements the client pump already forgot; the server pump skips that many.</summary>
+    public int StatementResetsHandled { get; set; }
+
     /// <summary>The session's query/idle deadlines; null when none is configured.</summary>
     public Timeouts.SessionTimeouts? Timeouts { get; init; }
 
@@ -64,6 +73,21 @@ internal sealed class TransactionLink(Pool pool, ParameterSet desired, bool stat
             _drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             return _drained.Task;
         }
+    }
+
+    /// <summary>
+    /// A setting PostgreSQL reported while resetting (DISCARD ALL, RESET): the client expects its
+    /// startup value back, as PostgreSQL would restore it; when the reset left another, the server is
+    /// set again before the client's next message.
+    /// </summary>
+    public void NoteParameterReset(string name, string value)
+    {
+        var wanted = Startup.Reported.TryGetValue(name, out var atStartup) ? atStartup : value;
+        if (!Desired.Reported.TryGetValue(name, out var current) || current != wanted)
+        {
+            Desired = Pool.Parameters.Intern(Desired.With(name, wanted));
+        }
+        ResyncRequested |= wanted != value;
     }
 
     /// <summary>Called under <see cref="Sync"/> whenever the queue empties.</summary>

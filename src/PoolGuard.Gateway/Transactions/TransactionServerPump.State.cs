@@ -24,11 +24,19 @@ internal sealed partial class TransactionServerPump
                 _server.SyncedTo = null;
                 lock (link.Sync)
                 {
-                    link.NoteParameterChanged(name, value!);
+                    if (_resetting)
+                    {
+                        link.NoteParameterReset(name, value!);
+                    }
+                    else
+                    {
+                        link.NoteParameterChanged(name, value!);
+                    }
                 }
             }
         }
-        return Pass(header, swallowing);
+        // Even the answer to the gateway's own settings query: the client must know what its settings now are.
+        return Pass(header, drop: false);
     }
 
     /// <summary>Tags of commands that change what the gateway tracks about the server's session.</summary>
@@ -39,16 +47,28 @@ internal sealed partial class TransactionServerPump
         text = text[..(int)tag.Length];
         if (text.SequenceEqual("SET\0"u8) || text.SequenceEqual("RESET\0"u8))
         {
-            _sets++;
+            // A RESET brings a default back: nothing of the client's is lost by it.
+            _sets += text[0] == (byte)'S' ? 1 : 0;
             _server!.SyncedTo = null;
+            _resetting |= text[0] == (byte)'R';
         }
         else if (text.SequenceEqual("DISCARD ALL\0"u8) || text.SequenceEqual("DEALLOCATE ALL\0"u8))
         {
             _server!.SyncedTo = null;
-            _server.Statements?.Clear();
+            _resetting |= text[0] == (byte)'D' && text[1] == (byte)'I';
             lock (link.Sync)
             {
-                link.Statements?.Clear();
+                if (link.StatementResetsHandled > 0)
+                {
+                    // The client pump forgot the statements at this command's place in the stream.
+                    link.StatementResetsHandled--;
+                }
+                else
+                {
+                    // Part of a longer query, or sent by the extended protocol: forgotten now.
+                    _server.Statements?.Clear();
+                    link.Statements?.Clear();
+                }
             }
         }
     }

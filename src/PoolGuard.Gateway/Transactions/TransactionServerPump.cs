@@ -33,6 +33,9 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     /// </summary>
     private int _sets, _reports;
 
+    /// <summary>A DISCARD ALL or RESET completed: settings reported until the ReadyForQuery are the reset's doing.</summary>
+    private bool _resetting;
+
     /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
     public byte LastType { get; private set; }
 
@@ -55,6 +58,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         _server = server;
         _hasHead = false;
         _sets = _reports = 0;
+        _resetting = false;
         NeedsRollback = false;
         _released = false;
         SettingsError = null;
@@ -237,6 +241,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
             ErrorResponseWriter.WriteNotice(Emit(), SetNotKept);
         }
         _sets = _reports = 0;
+        _resetting = false;
         if (refuse)
         {
             // Statement pooling: the transaction block the client opened is refused and rolled back

@@ -207,6 +207,38 @@ public sealed class PreparedStatementPoolingTests
     }
 
     [SkippableFact]
+    public async Task A_statement_prepared_right_after_npgsqls_reset_of_a_reopened_connection_survives_the_reset()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 2));
+        var connectionString = new NpgsqlConnectionStringBuilder(gateway.ConnectionString(pooling: true)) { MaxPoolSize = 1 }.ConnectionString;
+        await using (var first = new NpgsqlConnection(connectionString))
+        {
+            await first.OpenAsync();
+            await using var warm = new NpgsqlCommand("select 1", first);
+            await warm.ExecuteScalarAsync();
+        }
+
+        // Another client holds a transaction, so the two servers are not interchangeable.
+        await using var holder = await gateway.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("select 1", holder, transaction))
+        {
+            await hold.ExecuteScalarAsync();
+        }
+
+        // Reopened from Npgsql's pool: DISCARD ALL goes out in the same write as the Parse of _p1.
+        await using var reopened = new NpgsqlConnection(connectionString);
+        await reopened.OpenAsync();
+        await using var prepared = new NpgsqlCommand("select $1::int + 1", reopened) { Parameters = { new NpgsqlParameter<int> { TypedValue = 0 } } };
+        await prepared.PrepareAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            prepared.Parameters[0].Value = i;
+            Assert.Equal(i + 1, await prepared.ExecuteScalarAsync().WaitAsync(Bound));
+        }
+    }
+
+    [SkippableFact]
     public async Task A_describe_of_a_statement_prepared_on_another_server_returns_its_parameter_and_row_descriptions()
     {
         await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 3) with { AuthType = AuthType.Trust });

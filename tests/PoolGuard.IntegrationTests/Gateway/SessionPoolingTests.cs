@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
 using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
 
@@ -90,6 +91,46 @@ public sealed class SessionPoolingTests
         var processed = int.Parse(line.Split(": ")[1], CultureInfo.InvariantCulture);
         Assert.True(processed >= 200, $"only {processed} transactions in 4 s\n{result}");
         await gateway.AssertPoolSettledAsync();
+    }
+
+    [SkippableTheory]
+    [InlineData(PoolMode.Session)]
+    [InlineData(PoolMode.Transaction)]
+    public async Task Startup_settings_survive_the_drivers_own_discard_all_as_on_postgresql(PoolMode mode)
+    {
+        await using var gateway = GatewayHarness.Start(c => c with { PoolMode = mode, DefaultPoolSize = 2, AuthType = AuthType.Trust });
+        await SandboxDatabase.ExecuteAsync("app", "create schema if not exists reset_probe");
+        // Npgsql's own pool: a reopened connection sends DISCARD ALL in the same write as its next command.
+        var connectionString = new NpgsqlConnectionStringBuilder(gateway.ConnectionString(pooling: true))
+        {
+            Timezone = "America/New_York", SearchPath = "reset_probe", MaxPoolSize = 1,
+        }.ConnectionString;
+        for (var round = 0; round < 3; round++)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            Assert.Equal("America/New_York reset_probe", await ScalarAsync(connection,
+                "select current_setting('timezone') || ' ' || current_setting('search_path')"));
+            await using var set = new NpgsqlCommand("set search_path to public", connection);
+            await set.ExecuteNonQueryAsync();
+        }
+
+        // The same by hand: RESET ALL and DISCARD ALL each followed at once by a query.
+        using var raw = await RawPgClient.ConnectAsync(gateway);
+        await raw.SendAsync(RawPgClient.Startup(("user", Roles.App), ("database", "app"), ("TimeZone", "Asia/Tokyo"), ("search_path", "reset_probe")));
+        await raw.ReadUntilReadyForQueryAsync();
+        foreach (var reset in new[] { "reset all", "DISCARD ALL;" })
+        {
+            byte[] batch = [.. RawPgClient.Query("set timezone = 'UTC'"), .. RawPgClient.Query(reset),
+                .. RawPgClient.Query("select current_setting('timezone') || ' ' || current_setting('search_path')")];
+            await raw.SendAsync(batch);
+            await raw.ReadUntilReadyForQueryAsync();
+            var answer = await raw.ReadUntilReadyForQueryAsync();
+            var row = await raw.ReadUntilReadyForQueryAsync();
+            Assert.Equal("Asia/Tokyo reset_probe", row.Single(m => m.TypeChar == 'D').Columns()[0]);
+            // The client is told its TimeZone is back: the last report of it says so.
+            Assert.Equal("Asia/Tokyo", answer.Concat(row).Last(m => m.TypeChar == 'S' && m.Parameter().Name == "TimeZone").Parameter().Value);
+        }
     }
 
     private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql)

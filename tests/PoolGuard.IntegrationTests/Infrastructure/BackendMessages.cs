@@ -16,6 +16,17 @@ internal static class BackendMessages
     public static char TransactionStatus(this PgMessage message) =>
         message.Type == (byte)'Z' ? (char)message.Body[0] : throw new InvalidOperationException($"not a ReadyForQuery: {message}");
 
+    /// <summary>The setting a ParameterStatus reports.</summary>
+    public static (string Name, string Value) Parameter(this PgMessage message)
+    {
+        if (message.Type != (byte)'S')
+        {
+            throw new InvalidOperationException($"not a ParameterStatus: {message}");
+        }
+        var text = System.Text.Encoding.UTF8.GetString(message.Body).Split('\0');
+        return (text[0], text[1]);
+    }
+
     /// <summary>The tag of a CommandComplete ("SELECT 1", "DEALLOCATE").</summary>
     public static string CommandTag(this PgMessage message) =>
         message.Type == (byte)'C' ? System.Text.Encoding.UTF8.GetString(message.Body.AsSpan(0, message.Body.Length - 1)) : throw new InvalidOperationException($"not a CommandComplete: {message}");

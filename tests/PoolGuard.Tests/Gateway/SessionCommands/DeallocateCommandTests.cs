@@ -1,7 +1,7 @@
 using System.Text;
-using PoolGuard.Gateway.Transactions;
+using PoolGuard.Gateway.SessionCommands;
 
-namespace PoolGuard.Tests.Gateway.Transactions;
+namespace PoolGuard.Tests.Gateway.SessionCommands;
 
 public sealed class DeallocateCommandTests
 {
