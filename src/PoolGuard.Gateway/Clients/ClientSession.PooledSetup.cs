@@ -65,7 +65,7 @@ internal sealed partial class ClientSession
         }
         var server = await AcquireServerAsync(pool, parameters).ConfigureAwait(false);
         LearnSpellings(pool, parameters, server);
-        server.SyncedTo = null;
+        server.SyncedTo = server.UnreportedFrom = null;
         _held = null;
         client.Server = null;
         gateway.Pools.Release(server);

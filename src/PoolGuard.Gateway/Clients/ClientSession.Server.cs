@@ -149,7 +149,7 @@ internal sealed partial class ClientSession
         {
             await gateway.Connector.ConnectAsync(server, client.ShutdownToken).ConfigureAwait(false);
             gateway.Pools.MarkLoggedIn(server);
-            server.SyncedTo = server.Pool.Parameters.NoteFreshServer(server.Parameters, StartupParameters.Applied);
+            server.SyncedTo = server.UnreportedFrom = server.Pool.Parameters.NoteFreshServer(server.Parameters, StartupParameters.Applied);
         }
         catch (ServerLoginException ex)
         {

@@ -61,10 +61,29 @@ internal sealed class PoolParameters
 
     public bool TryNormalise(string name, string value, out string normalised)
     {
+        if (name.Equals("application_name", StringComparison.OrdinalIgnoreCase) && IsPrintableAscii(value))
+        {
+            // Any printable ASCII name is taken as it is (PostgreSQL only rewrites other bytes): no
+            // server need be asked at login, however many distinct names clients bring.
+            normalised = value;
+            return true;
+        }
         lock (_lock)
         {
             return _normalised.TryGetValue((name.ToLowerInvariant(), value), out normalised!);
         }
+    }
+
+    private static bool IsPrintableAscii(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     public void LearnNormalised(string name, string value, string normalised)

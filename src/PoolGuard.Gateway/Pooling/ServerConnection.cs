@@ -77,6 +77,12 @@ internal sealed class ServerConnection
     /// </summary>
     public string[]? ExtraSettings { get; set; }
 
+    /// <summary>
+    /// The set whose unreported settings (search_path, statement_timeout...) the gateway last put on
+    /// this server; null when unknown (a client ran SET, RESET or DISCARD ALL, or settings were applied another way).
+    /// </summary>
+    public ParameterSet? UnreportedFrom { get; set; }
+
     /// <summary>Prepared statements the gateway made on this server (transaction pooling).</summary>
     public ServerStatements? Statements { get; set; }
 

@@ -46,29 +46,52 @@ internal static class SettingsSync
             }
         }
         // Settings an earlier client brought at startup (statement_timeout...) go back to the default.
+        List<string>? resets = null;
         foreach (var name in server.ExtraSettings ?? [])
         {
             if (!desired.Unreported.ContainsKey(name))
             {
-                calls.Add(SetConfig(name, ResetValue(name)));
+                (resets ??= []).Add(name);
             }
         }
         server.ExtraSettings = ExtrasOf(desired);
-        // Not reported, so the server's current value is unknown: always set, to the client's value or the default.
+        // Not reported: set unless the server holds what the gateway last set there and nobody has
+        // run a SET since (UnreportedFrom); to the client's value, or RESET to the default.
+        var known = server.UnreportedFrom?.Unreported;
         foreach (var (name, value) in desired.Unreported)
         {
-            calls.Add(SetConfig(name, value is null ? ResetValue(name) : ServerQuery.Literal(value)));
+            if (known is not null && known.TryGetValue(name, out var held) && held == value)
+            {
+                continue;
+            }
+            if (value is null)
+            {
+                (resets ??= []).Add(name);
+            }
+            else
+            {
+                calls.Add(SetConfig(name, ServerQuery.Literal(value)));
+            }
         }
-        if (calls.Count == 0)
+        server.UnreportedFrom = desired;
+        if (calls.Count == 0 && resets is null)
         {
             server.SyncedTo = desired;
             return null;
         }
-        return new StringBuilder("SELECT ").AppendJoin(", ", calls).ToString();
+        // One simple query of several statements, answered to nobody: RESETs are cheap, a read of
+        // pg_settings (the other way to reach a default) is not.
+        var sql = new StringBuilder();
+        foreach (var name in resets ?? [])
+        {
+            sql.Append("RESET ").Append(name).Append("; ");
+        }
+        if (calls.Count > 0)
+        {
+            sql.Append("SELECT ").AppendJoin(", ", calls);
+        }
+        return sql.ToString();
     }
-
-    private static string ResetValue(string name) =>
-        $"(SELECT reset_val FROM pg_catalog.pg_settings WHERE name = {ServerQuery.Literal(name)})";
 
     private static string[]? ExtrasOf(ParameterSet desired)
     {
@@ -76,7 +99,8 @@ internal static class SettingsSync
         return extras.Length > 0 ? extras : null;
     }
 
-    // Names are setting names (StartupParameters.RefusalFor) and values, both passed as quoted literals: nothing here is injectable.
+    // Names are setting names (letters, digits, _ $ and dots: StartupParameters.RefusalFor), so safe as
+    // RESET's identifier; in set_config names and values are both quoted literals. Nothing is injectable.
     private static string SetConfig(string name, string valueExpression) =>
         $"pg_catalog.set_config({ServerQuery.Literal(name)}, {valueExpression}, false)";
 }

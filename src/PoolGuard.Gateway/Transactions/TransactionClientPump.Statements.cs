@@ -202,7 +202,7 @@ internal sealed partial class TransactionClientPump
     private void RestoreStartupSettings(ServerConnection server)
     {
         link.Desired = link.Startup;
-        server.SyncedTo = null;
+        server.SyncedTo = server.UnreportedFrom = null;
         _resync = true;
     }
 

@@ -49,12 +49,12 @@ internal sealed partial class TransactionServerPump
         {
             // A RESET brings a default back: nothing of the client's is lost by it.
             _sets += text[0] == (byte)'S' ? 1 : 0;
-            _server!.SyncedTo = null;
+            _server!.SyncedTo = _server.UnreportedFrom = null;
             _resetting |= text[0] == (byte)'R';
         }
         else if (text.SequenceEqual("DISCARD ALL\0"u8) || text.SequenceEqual("DEALLOCATE ALL\0"u8))
         {
-            _server!.SyncedTo = null;
+            _server!.SyncedTo = _server.UnreportedFrom = null;
             _resetting |= text[0] == (byte)'D' && text[1] == (byte)'I';
             lock (link.Sync)
             {
@@ -104,7 +104,7 @@ internal sealed partial class TransactionServerPump
             // The gateway's settings query failed: nothing the client asked for, but the server's
             // settings are now unknown and it will not be kept.
             SettingsError = "setting the client's session parameters failed";
-            _server!.SyncedTo = null;
+            _server!.SyncedTo = _server.UnreportedFrom = null;
             return Pass(header, drop: true);
         }
         if (failed.Action == ResponseAction.ReportDuplicate)

@@ -313,6 +313,29 @@ public sealed class TransactionPoolingTests
     }
 
     [SkippableFact]
+    public async Task A_client_with_an_application_name_never_seen_before_logs_in_while_every_server_is_busy()
+    {
+        // Each distinct name used to be tried on a server at login; any printable name is taken as it is now.
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 1) with { AuthType = AuthType.Trust });
+        await using var holder = await gateway.OpenAsync();
+        await using var transaction = await holder.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand("select 1", holder, transaction))
+        {
+            await hold.ExecuteScalarAsync();
+        }
+
+        using var newcomer = await RawPgClient.ConnectAsync(gateway);
+        await newcomer.SendAsync(RawPgClient.Startup(("user", PgSandbox.Roles.App), ("database", "app"), ("application_name", "never-seen-before 42")));
+        await newcomer.ReadUntilReadyForQueryAsync(TimeSpan.FromSeconds(5));
+        await newcomer.SendAsync(RawPgClient.Query("show application_name"));
+        var answer = newcomer.ReadUntilReadyForQueryAsync(Bound);
+        await Task.Delay(WhileHeld);
+        Assert.False(answer.IsCompleted, "the newcomer ran a query while the only server was in another client's transaction");
+        await transaction.CommitAsync();
+        Assert.Equal("never-seen-before 42", (await answer).Single(m => m.TypeChar == 'D').Columns()[0]);
+    }
+
+    [SkippableFact]
     public async Task A_session_setting_changed_inside_a_committed_transaction_stays_with_its_client_and_never_reaches_the_next()
     {
         // psycopg's read-only tests: the setting lasts for the session, and the session is the client's.
