@@ -103,6 +103,12 @@ internal sealed partial class ClientSession
         }
         finally
         {
+            lock (link.Sync)
+            {
+                // The client is done: its statements are nobody's now, unless other clients prepared the
+                // same (requests already sent still run; the servers close the rest when next handed out).
+                link.Statements?.Clear();
+            }
             if (linkTask is { } running)
             {
                 linkTask = null;

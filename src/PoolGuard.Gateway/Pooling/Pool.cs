@@ -24,6 +24,9 @@ internal sealed class Pool
 
     public PoolKey Key { get; }
 
+    /// <summary>Which server-side statements clients still use (transaction pooling).</summary>
+    public StatementUsers StatementUsers { get; } = new();
+
     /// <summary>
     /// Guards this pool alone, so checkouts and releases of different pools never contend. Taken
     /// on its own by the fast paths, or inside the pool set's lock; never two at once outside it.

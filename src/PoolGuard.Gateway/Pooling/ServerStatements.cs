@@ -12,6 +12,27 @@ internal sealed class ServerStatements
 
     public int Count => _byName.Count;
 
+    /// <summary>The <see cref="StatementUsers.UnusedSince"/> this server's statements were last checked against.</summary>
+    public long CheckedAt { get; set; }
+
+    /// <summary>Takes out the statements no client uses any more; the caller closes them on the server.</summary>
+    public List<string>? TakeUnused(StatementUsers users)
+    {
+        List<string>? unused = null;
+        foreach (var name in _byName.Keys)
+        {
+            if (!users.IsUsed(name))
+            {
+                (unused ??= []).Add(name);
+            }
+        }
+        foreach (var name in unused ?? [])
+        {
+            Remove(name);
+        }
+        return unused;
+    }
+
     /// <summary>True (and marks it used) when the server has the statement.</summary>
     public bool TryUse(string name)
     {

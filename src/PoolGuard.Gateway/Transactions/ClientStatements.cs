@@ -33,10 +33,20 @@ internal sealed class ClientStatements
 {
     private readonly Dictionary<string, ClientStatement> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ClientStatement>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+    private readonly Pooling.StatementUsers _users;
 
-    public ClientStatements() => _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <param name="users">The pool's count of who uses each server-side statement, kept up to date here.</param>
+    public ClientStatements(Pooling.StatementUsers users)
+    {
+        _users = users;
+        _lookup = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     public int Count => _byName.Count;
+
+    /// <summary>A statement the client prepares now, under the server-side name for its text and today's schema.</summary>
+    public ClientStatement Create(string clientName, ReadOnlySpan<byte> parseRest) =>
+        new(clientName, StatementNames.For(parseRest, _users.SchemaEpoch), parseRest.ToArray());
 
     public bool TryGet(ReadOnlySpan<byte> name, out ClientStatement statement)
     {
@@ -51,7 +61,15 @@ internal sealed class ClientStatements
 
     public bool Contains(ReadOnlySpan<byte> name) => TryGet(name, out _);
 
-    public void Set(ClientStatement statement) => _byName[statement.ClientName] = statement;
+    public void Set(ClientStatement statement)
+    {
+        if (_byName.Remove(statement.ClientName, out var replaced))
+        {
+            _users.Release(replaced.ServerName);
+        }
+        _byName[statement.ClientName] = statement;
+        _users.Add(statement.ServerName);
+    }
 
     /// <summary>Forgets a statement whose Parse failed, unless its name has been prepared anew since.</summary>
     public void RemoveFailed(ClientStatement statement)
@@ -59,20 +77,37 @@ internal sealed class ClientStatements
         if (_byName.TryGetValue(statement.ClientName, out var current) && ReferenceEquals(current, statement))
         {
             _byName.Remove(statement.ClientName);
+            _users.Release(statement.ServerName);
         }
     }
 
     public void Remove(ReadOnlySpan<byte> name)
     {
+        bool removed;
+        ClientStatement? statement;
         if (name.Length <= 256)
         {
             Span<char> chars = stackalloc char[256];
             var length = Encoding.UTF8.GetChars(name, chars);
-            _lookup.Remove(chars[..length]);
-            return;
+            removed = _lookup.Remove(chars[..length], out _, out statement);
         }
-        _byName.Remove(Encoding.UTF8.GetString(name));
+        else
+        {
+            removed = _byName.Remove(Encoding.UTF8.GetString(name), out statement);
+        }
+        if (removed)
+        {
+            _users.Release(statement!.ServerName);
+        }
     }
 
-    public void Clear() => _byName.Clear();
+    /// <summary>Every name goes (DISCARD ALL, DEALLOCATE ALL, the client left).</summary>
+    public void Clear()
+    {
+        foreach (var statement in _byName.Values)
+        {
+            _users.Release(statement.ServerName);
+        }
+        _byName.Clear();
+    }
 }

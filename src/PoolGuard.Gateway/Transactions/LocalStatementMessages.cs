@@ -43,7 +43,7 @@ internal static class LocalStatementMessages
                 case FrontendMessage.Parse:
                     var end = Array.IndexOf(body, (byte)0);
                     var parseRest = body.AsSpan(end + 1);
-                    statements.Set(new ClientStatement(System.Text.Encoding.UTF8.GetString(body, 0, end), StatementNames.For(parseRest), parseRest.ToArray()));
+                    statements.Set(statements.Create(System.Text.Encoding.UTF8.GetString(body, 0, end), parseRest));
                     writer.Write(ExtendedMessages.ParseComplete);
                     break;
                 case FrontendMessage.Close:

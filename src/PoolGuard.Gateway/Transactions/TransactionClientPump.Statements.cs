@@ -42,7 +42,7 @@ internal sealed partial class TransactionClientPump
             Drop(header.TotalSize);
             return HeaderDecision.Forward;
         }
-        var statement = new ClientStatement(Encoding.UTF8.GetString(name), StatementNames.For(rest), rest.ToArray());
+        var statement = link.Statements.Create(Encoding.UTF8.GetString(name), rest);
         link.Statements.Set(statement);
 
         var writer = Emit();
@@ -217,6 +217,29 @@ internal sealed partial class TransactionClientPump
         ExtendedMessages.WriteParse(writer, statement.ServerNameZ, statement.ParseRest);
         Expect(FrontendMessage.Parse, ResponseAction.Swallow, statement.ServerName, statement);
         onServer.Add(statement.ServerName);
+    }
+
+    /// <summary>
+    /// Before the client's first message on this server: the statements no client uses any more are
+    /// closed, in a batch of their own ended by a Sync, all answered to nobody.
+    /// </summary>
+    private void CloseUnusedStatements(ServerConnection server)
+    {
+        var users = link.Pool.StatementUsers;
+        var onServer = server.Statements!;
+        onServer.CheckedAt = users.UnusedSince;
+        if (onServer.TakeUnused(users) is not { } unused)
+        {
+            return;
+        }
+        var writer = Emit();
+        foreach (var name in unused)
+        {
+            ExtendedMessages.WriteStatementMessage(writer, FrontendMessage.Close, Encoding.UTF8.GetBytes(name + "\0"));
+            Expect(FrontendMessage.Close, ResponseAction.Swallow);
+        }
+        ExtendedMessages.WriteHeader(writer, FrontendMessage.Sync, 0);
+        Expect(FrontendMessage.Sync, ResponseAction.Swallow);
     }
 
     /// <summary>At max_prepared_statements the server's least recently used statement is closed first.</summary>

@@ -25,6 +25,9 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
 
     /// <summary>A DISCARD ALL or RESET ALL just went to the server: the startup settings go next.</summary>
     private bool _resync;
+
+    /// <summary>Some server-side statement lost its last user since this server was last checked: close those it has.</summary>
+    private bool _closeUnused;
     private ClientEnd? _end;
 
     /// <summary>Set when the pump stopped on a protocol violation: what to tell the client.</summary>
@@ -61,6 +64,7 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         _server = server;
         Destination = server.Transport!;
         _settingsQuery = SettingsSync.QueryFor(server, link.Desired);
+        _closeUnused = server.Statements is { } onServer && onServer.CheckedAt != link.Pool.StatementUsers.UnusedSince;
         return Prelude.Scan;
     }
 
@@ -102,6 +106,11 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
             _resync = false;
             link.ResyncRequested = false;
             _settingsQuery ??= SettingsSync.QueryFor(_server!, link.Desired, afterReset);
+        }
+        if (_closeUnused)
+        {
+            _closeUnused = false;
+            CloseUnusedStatements(_server!);
         }
         if (_settingsQuery is { } sql)
         {

@@ -39,7 +39,7 @@ internal sealed class TransactionLink(Pool pool, ParameterSet desired, bool stat
     public bool SkipUntilSync { get; set; }
 
     /// <summary>The client's named prepared statements; null when tracking is off.</summary>
-    public ClientStatements? Statements { get; } = maxPreparedStatements > 0 ? new ClientStatements() : null;
+    public ClientStatements? Statements { get; } = maxPreparedStatements > 0 ? new ClientStatements(pool.StatementUsers) : null;
 
     /// <summary>Session settings the client expects on every server it lands on.</summary>
     public ParameterSet Desired { get; set; } = desired;

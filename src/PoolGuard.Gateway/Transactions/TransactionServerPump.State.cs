@@ -73,6 +73,41 @@ internal sealed partial class TransactionServerPump
         }
     }
 
+    /// <summary>
+    /// A command that changes the schema (CREATE, ALTER, DROP, COMMENT; ROLLBACK of a transaction that
+    /// did): statements prepared from now on are planned anew rather than shared with older ones.
+    /// One byte is looked at for any other command.
+    /// </summary>
+    private void NoteSchemaChange(in ReadOnlySequence<byte> message, MessageHeader header)
+    {
+        if (message.Length <= MessageHeader.Size)
+        {
+            return;
+        }
+        var first = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
+        if (first is not ((byte)'C' or (byte)'A' or (byte)'D' or (byte)'R'))
+        {
+            return;
+        }
+        Span<byte> tag = stackalloc byte[8];
+        var length = Math.Min(header.BodyLength, tag.Length);
+        if (message.Length < MessageHeader.Size + length)
+        {
+            return; // split across reads (rare): not looked at
+        }
+        message.Slice(MessageHeader.Size, length).CopyTo(tag);
+        tag = tag[..length];
+        if (tag.StartsWith("CREATE "u8) || tag.StartsWith("ALTER "u8) || tag.StartsWith("DROP "u8) || tag.StartsWith("COMMENT"u8))
+        {
+            _schemaChanged = true;
+            link.Pool.StatementUsers.NoteSchemaChange();
+        }
+        else if (_schemaChanged && tag.StartsWith("ROLLBACK"u8))
+        {
+            link.Pool.StatementUsers.NoteSchemaChange();
+        }
+    }
+
     private HeaderDecision OnError(MessageHeader header)
     {
         if (!_hasHead)

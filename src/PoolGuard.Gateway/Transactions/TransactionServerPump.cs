@@ -36,6 +36,9 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     /// <summary>A DISCARD ALL or RESET completed: settings reported until the ReadyForQuery are the reset's doing.</summary>
     private bool _resetting;
 
+    /// <summary>The open transaction changed the schema: its ROLLBACK is a schema change too.</summary>
+    private bool _schemaChanged;
+
     /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
     public byte LastType { get; private set; }
 
@@ -114,6 +117,10 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
                     return HeaderDecision.WaitForMore;
                 }
                 NoteCommand(message.Slice(MessageHeader.Size, header.BodyLength));
+                NoteSchemaChange(message, header);
+                break;
+            case BackendMessage.CommandComplete when !swallowing && header.BodyLength > 4:
+                NoteSchemaChange(message, header);
                 break;
         }
 
@@ -242,6 +249,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         }
         _sets = _reports = 0;
         _resetting = false;
+        _schemaChanged &= status != TransactionStatus.Idle;
         if (refuse)
         {
             // Statement pooling: the transaction block the client opened is refused and rolled back

@@ -239,6 +239,99 @@ public sealed class PreparedStatementPoolingTests
     }
 
     [SkippableFact]
+    public async Task A_server_side_statement_no_client_uses_any_more_is_gone_from_pg_prepared_statements()
+    {
+        // Npgsql's PrepareTests count rows in pg_prepared_statements; one server, so every query sees it.
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 1));
+        const string Count = "select count(*) from pg_prepared_statements where statement like '%answer_probe%'";
+        await using var first = await gateway.OpenAsync();
+        await using var second = await gateway.OpenAsync();
+
+        await using var mine = new NpgsqlCommand("select 42 as answer_probe", first);
+        await mine.PrepareAsync();
+        Assert.Equal(42, await mine.ExecuteScalarAsync());
+        Assert.Equal(1L, await ScalarAsync(first, Count));
+        await mine.UnprepareAsync();
+        Assert.Equal(0L, await ScalarAsync(first, Count));
+
+        // Two clients preparing the same text share one; it goes with the last of them.
+        await mine.PrepareAsync();
+        await using var theirs = new NpgsqlCommand("select 42 as answer_probe", second);
+        await theirs.PrepareAsync();
+        Assert.Equal(42, await theirs.ExecuteScalarAsync());
+        Assert.Equal(1L, await ScalarAsync(second, Count));
+        await first.CloseAsync();
+        Assert.Equal(42, await theirs.ExecuteScalarAsync());
+        Assert.Equal(1L, await ScalarAsync(second, Count));
+        await theirs.UnprepareAsync();
+        Assert.Equal(0L, await ScalarAsync(second, Count));
+
+        // A client that leaves takes its statements with it.
+        await using (var leaving = await gateway.OpenAsync())
+        {
+            await using var prepared = new NpgsqlCommand("select 42 as answer_probe", leaving);
+            await prepared.PrepareAsync();
+            Assert.Equal(42, await prepared.ExecuteScalarAsync());
+        }
+        Assert.Equal(0L, await ScalarAsync(second, Count));
+    }
+
+    [SkippableFact]
+    public async Task A_text_prepared_again_after_its_table_changed_type_is_planned_anew_as_on_postgresql()
+    {
+        // node-postgres type-coercion-tests: the same SQL text before and after the table is recreated.
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 1));
+        await using var client = await gateway.OpenAsync();
+        await using var other = await gateway.OpenAsync();
+        await ExecuteAsync(client, "drop table if exists coerce_probe; create table coerce_probe (v int); insert into coerce_probe values (1)");
+        await using (var before = new NpgsqlCommand("select v from coerce_probe", client))
+        {
+            await before.PrepareAsync();
+            Assert.Equal(1, await before.ExecuteScalarAsync());
+
+            await ExecuteAsync(client, "drop table coerce_probe; create table coerce_probe (v text); insert into coerce_probe values ('one')");
+            // The statement prepared before the change fails as it would on PostgreSQL...
+            var stale = await Assert.ThrowsAsync<PostgresException>(() => before.ExecuteScalarAsync());
+            Assert.Equal("0A000", stale.SqlState);
+        }
+        // ...and the text prepared now, by this client or another, is planned against the new table.
+        foreach (var connection in new[] { client, other })
+        {
+            await using var after = new NpgsqlCommand("select v from coerce_probe", connection);
+            await after.PrepareAsync();
+            Assert.Equal("one", await after.ExecuteScalarAsync());
+        }
+        await ExecuteAsync(client, "drop table coerce_probe");
+    }
+
+    [SkippableFact]
+    public async Task A_statement_prepared_in_a_transaction_that_created_a_type_and_rolled_back_is_not_handed_to_the_next_client()
+    {
+        // psycopg test_change_type_savepoint: the type is gone with the rollback, the statement is not.
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 1));
+        await using var first = await gateway.OpenAsync();
+        await using var second = await gateway.OpenAsync();
+        const string Sql = "select 'happy'::probe_mood::text";
+        await using (var transaction = await first.BeginTransactionAsync())
+        {
+            await using var create = new NpgsqlCommand("create type probe_mood as enum ('happy', 'sad')", first, transaction);
+            await create.ExecuteNonQueryAsync();
+            await using var inside = new NpgsqlCommand(Sql, first, transaction);
+            await inside.PrepareAsync();
+            Assert.Equal("happy", await inside.ExecuteScalarAsync());
+            await transaction.RollbackAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<PostgresException>(async () =>
+        {
+            await using var again = new NpgsqlCommand(Sql, second);
+            await again.PrepareAsync();
+            await again.ExecuteScalarAsync();
+        });
+        Assert.Equal("42704", error.SqlState); // type "probe_mood" does not exist, not XX000 cache lookup failed
+    }
+
+    [SkippableFact]
     public async Task A_describe_of_a_statement_prepared_on_another_server_returns_its_parameter_and_row_descriptions()
     {
         await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 3) with { AuthType = AuthType.Trust });
@@ -334,6 +427,18 @@ public sealed class PreparedStatementPoolingTests
             commands.Add((factor, command));
         }
         return commands;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync().WaitAsync(Bound);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync().WaitAsync(Bound);
     }
 
     private static async Task<IReadOnlyList<PgMessage>> SendAsync(RawPgClient client, byte[] messages)

@@ -26,7 +26,7 @@ public sealed class LocalStatementMessagesTests
     [Fact]
     public void A_prepare_between_transactions_is_answered_without_a_server()
     {
-        var statements = new ClientStatements();
+        var statements = new ClientStatements(new PoolGuard.Gateway.Pooling.StatementUsers());
         Assert.True(LocalStatementMessages.TryAnswer(Of(Parse("s1", "select 1"), Message('S')), statements, out var reply));
 
         Assert.Equal("1\0\0\0\u0004Z\0\0\0\u0005I", Encoding.ASCII.GetString(reply.Span));
@@ -37,7 +37,7 @@ public sealed class LocalStatementMessagesTests
     [Fact]
     public void The_same_query_gets_the_same_server_name_whatever_the_client_called_it()
     {
-        var statements = new ClientStatements();
+        var statements = new ClientStatements(new PoolGuard.Gateway.Pooling.StatementUsers());
         LocalStatementMessages.TryAnswer(Of(Parse("a", "select $1"), Parse("b", "select $1"), Parse("c", "select $2"), Message('S')), statements, out _);
         statements.TryGet("a"u8, out var a);
         statements.TryGet("b"u8, out var b);
@@ -54,7 +54,7 @@ public sealed class LocalStatementMessagesTests
     [InlineData("half")]
     public void Anything_else_needs_a_server(string what)
     {
-        var statements = new ClientStatements();
+        var statements = new ClientStatements(new PoolGuard.Gateway.Pooling.StatementUsers());
         LocalStatementMessages.TryAnswer(Of(Parse("taken", "select 1"), Message('S')), statements, out _);
         var parse = Parse("s1", "select 1");
         var buffer = what switch
@@ -71,7 +71,7 @@ public sealed class LocalStatementMessagesTests
     [Fact]
     public void A_close_of_a_statement_forgets_the_name_and_answers_close_complete()
     {
-        var statements = new ClientStatements();
+        var statements = new ClientStatements(new PoolGuard.Gateway.Pooling.StatementUsers());
         LocalStatementMessages.TryAnswer(Of(Parse("s1", "select 1"), Message('S')), statements, out _);
         Assert.True(LocalStatementMessages.TryAnswer(Of(Message('C', [(byte)'S'], Z("s1")), Message('S')), statements, out var reply));
         Assert.Equal("3\0\0\0\u0004Z\0\0\0\u0005I", Encoding.ASCII.GetString(reply.Span));
