@@ -28,6 +28,9 @@ chmod 0711 "$BENCH_TMP"   # PgBouncer runs as the cluster's OS user and needs it
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
+# Which PoolGuard the table is about: the binary given, or the working tree published here.
+POOLGUARD_LABEL="${POOLGUARD_BIN:+binary $POOLGUARD_BIN}"
+POOLGUARD_LABEL="${POOLGUARD_LABEL:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo '+changes')}"
 publish_poolguard
 start_pg $((POOL_SIZE * 2 + 40))
 [ "$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)" != 0 ] || {
@@ -79,7 +82,7 @@ out="$BENCH_ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S)-appname.md"
   echo "# application_name per client, transaction pooling"
   echo
   echo "$CLIENTS processes of \`pgbench -n -S -c 1 -T $DURATION\` at once, pool $POOL_SIZE, SCRAM, mean of $ROUNDS interleaved rounds."
-  echo "PoolGuard $(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo '+changes'); ${PGB_VERSION:-no PgBouncer}."
+  echo "PoolGuard ${POOLGUARD_LABEL}; ${PGB_VERSION:-no PgBouncer}."
   echo
   echo "| pooler | shared name TPS | distinct names TPS | distinct / shared |"
   echo "|---|---:|---:|---:|"
