@@ -23,6 +23,15 @@ internal static class SettingsSync
         {
             return null;
         }
+        // Settings the server holds that nobody tracks: an earlier client ran SET work_mem outside a
+        // transaction (not kept for it, and not to reach anyone else). Start from a fresh server's.
+        var resetAll = server.UnreportedFrom is null && server.Pool.Parameters.DefaultSet is not null;
+        if (resetAll)
+        {
+            afterReset = true;
+            server.UnreportedFrom = server.Pool.Parameters.DefaultSet;
+            server.ExtraSettings = null;
+        }
         var has = afterReset && server.Pool.Parameters.Defaults is { } defaults ? defaults : server.Parameters;
         var calls = new List<string>();
         foreach (var (name, value) in desired.Reported)
@@ -74,14 +83,14 @@ internal static class SettingsSync
             }
         }
         server.UnreportedFrom = desired;
-        if (calls.Count == 0 && resets is null)
+        if (calls.Count == 0 && resets is null && !resetAll)
         {
             server.SyncedTo = desired;
             return null;
         }
         // One simple query of several statements, answered to nobody: RESETs are cheap, a read of
         // pg_settings (the other way to reach a default) is not.
-        var sql = new StringBuilder();
+        var sql = new StringBuilder(resetAll ? "RESET ALL; " : "");
         foreach (var name in resets ?? [])
         {
             sql.Append("RESET ").Append(name).Append("; ");

@@ -336,6 +336,21 @@ public sealed class TransactionPoolingTests
     }
 
     [SkippableFact]
+    public async Task A_setting_a_client_set_outside_a_transaction_never_reaches_the_next_client_of_that_server()
+    {
+        await using var gateway = GatewayHarness.Start(c => TransactionMode(c, poolSize: 1));
+        await using var setter = await gateway.OpenAsync();
+        await using var next = await gateway.OpenAsync();
+        var fresh = await ScalarAsync(next, "show work_mem");
+        await using (var set = new NpgsqlCommand("set work_mem = '77MB'", setter))
+        {
+            await set.ExecuteNonQueryAsync(); // not kept for it (it is warned), and not to leak either
+        }
+        Assert.Equal(fresh, await ScalarAsync(next, "show work_mem"));
+        Assert.Equal(fresh, await ScalarAsync(setter, "show work_mem"));
+    }
+
+    [SkippableFact]
     public async Task A_session_setting_changed_inside_a_committed_transaction_stays_with_its_client_and_never_reaches_the_next()
     {
         // psycopg's read-only tests: the setting lasts for the session, and the session is the client's.
