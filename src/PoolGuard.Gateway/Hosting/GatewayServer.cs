@@ -87,7 +87,10 @@ public sealed partial class GatewayServer : IAsyncDisposable
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // No ReuseAddress: on Linux .NET turns it into SO_REUSEPORT as well, which let a second
+            // gateway listen on the same port with caps of its own, doubling what PostgreSQL sees.
+            // Without it the port is ours alone; a restart still binds at once, as .NET sets plain
+            // SO_REUSEADDR itself (connections left in TIME_WAIT do not hold the port).
             listener.Bind(new IPEndPoint(address, config.ListenPort));
             // The kernel caps this at somaxconn; a deep backlog absorbs connection storms.
             listener.Listen(4096);

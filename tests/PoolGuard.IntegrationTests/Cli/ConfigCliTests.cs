@@ -158,6 +158,40 @@ public sealed class ConfigCliTests : IDisposable
         Assert.True(gateway.Result().ExitCode == 0, gateway.Result().ToString());
     }
 
+    [SkippableFact]
+    public async Task A_second_gateway_on_the_same_port_exits_with_1_and_the_first_stays_the_only_listener()
+    {
+        // Two listeners would each keep their own caps: max_server_connections doubled, unseen.
+        PgSandbox.Require();
+        var port = PoolGuardProcess.UnusedPort();
+        Write("userlist.txt", $"\"{Roles.App}\" \"{Roles.AppPassword}\"\n");
+        var file = Write("poolguard.json", $$"""
+            {
+              "PoolGuard": {
+                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthFile": "userlist.txt",
+                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } }
+              }
+            }
+            """);
+        await using var first = await PoolGuardProcess.StartAsync(file, port);
+
+        var second = await ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "run", "-c", file], RunTimeout,
+            new Dictionary<string, string> { ["POOLGUARD__AdminHttpPort"] = "0" });
+        Assert.True(second.ExitCode == 1, second.ToString());
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", second.Stdout + second.Stderr, StringComparison.Ordinal);
+
+        var listeners = await ProcessRunner.RunAsync("ss", ["-Hltn", $"( sport = :{port} )"], RunTimeout);
+        Assert.Single(listeners.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(first.HasExited, first.Output());
+
+        // The port is free again the moment the first one stops: a restart is not held up.
+        await first.SignalAsync("TERM");
+        Assert.True(await first.WaitForExitAsync(TimeSpan.FromSeconds(10)), first.Output());
+        await using var restarted = await PoolGuardProcess.StartAsync(file, port);
+        await restarted.SignalAsync("TERM");
+        Assert.True(await restarted.WaitForExitAsync(TimeSpan.FromSeconds(10)), restarted.Output());
+    }
+
     private static Task<ProcessResult> RunAsync(string configFile) =>
         ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "run", "-c", configFile], RunTimeout);
 
