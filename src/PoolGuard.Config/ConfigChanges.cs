@@ -7,15 +7,14 @@ namespace PoolGuard.Config;
 
 /// <summary>
 /// What a reload changes, one line per setting ("DefaultPoolSize: 20 → 5", "database reports: added"),
-/// for the reload event and log. Secrets are never shown, only that they changed. Settings the
+/// for the reload event and log. Secrets ([Secret]: passwords, the admin HTTP token) are never shown,
+/// only that they changed. Settings the
 /// running process cannot apply are listed apart: they take effect at the next start.
 /// </summary>
 public static class ConfigChanges
 {
     /// <summary>Settings bound at start (the listening socket); a reload leaves them as they were.</summary>
     public static readonly IReadOnlyList<string> RestartOnly = [nameof(PoolGuardConfig.ListenAddress), nameof(PoolGuardConfig.ListenPort)];
-
-    private static readonly HashSet<string> Secret = new(StringComparer.Ordinal) { nameof(DatabaseEntry.Password), nameof(UserEntry.Secret) };
 
     public static IReadOnlyList<string> Describe(PoolGuardConfig before, PoolGuardConfig after)
     {
@@ -57,7 +56,7 @@ public static class ConfigChanges
             {
                 continue;
             }
-            changes.Add(Secret.Contains(property.Name)
+            changes.Add(property.IsDefined(typeof(SecretAttribute))
                 ? $"{prefix}{property.Name} changed"
                 : $"{prefix}{property.Name}: {Show(old)} → {Show(now)}");
         }

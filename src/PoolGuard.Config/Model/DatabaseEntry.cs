@@ -16,6 +16,7 @@ public sealed record DatabaseEntry
     public string? User { get; init; }
 
     /// <summary>Password for the forced user; never logged.</summary>
+    [Secret]
     public string? Password { get; init; }
 
     /// <summary>Server connections per (database, user) pool; null = default_pool_size.</summary>

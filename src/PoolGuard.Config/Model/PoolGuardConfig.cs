@@ -152,5 +152,6 @@ public sealed record PoolGuardConfig
 
     /// <summary>When set, /metrics and /api/* require "Authorization: Bearer &lt;token&gt;"; /healthz and /readyz
     /// stay open for probes. Empty (no auth) by default, matching the loopback-only default address.</summary>
+    [Secret]
     public string AdminHttpToken { get; init; } = "";
 }

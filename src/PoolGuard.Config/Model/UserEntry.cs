@@ -10,6 +10,7 @@ public sealed record UserEntry
     /// (the format PostgreSQL keeps in pg_authid). Null means no password (trust only).
     /// Never logged.
     /// </summary>
+    [Secret]
     public string? Secret { get; init; }
 
     /// <summary>Pool mode for this user's pools; null falls back to the database's, then the global one.</summary>

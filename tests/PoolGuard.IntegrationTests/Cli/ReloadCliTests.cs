@@ -56,6 +56,67 @@ public sealed class ReloadCliTests : IDisposable
         Assert.Equal(0, gateway.Result().ExitCode);
     }
 
+    [SkippableFact]
+    public async Task A_reload_that_changes_the_admin_http_token_names_it_but_no_output_shows_a_secret()
+    {
+        PgSandbox.Require();
+        var port = PoolGuardProcess.UnusedPort();
+        var httpPort = PoolGuardProcess.UnusedPort();
+        var config = Path.Combine(_directory, "poolguard.json");
+        var events = Path.Combine(_directory, "events.jsonl");
+        const string OldToken = "old-token-4f1c9a", NewToken = "new-token-8e2d7b", OldPassword = "old-pw-51ab", NewPassword = "new-pw-93cd";
+        string Json(string token, string password) => $$"""
+            {
+              "PoolGuard": {
+                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AdminHttpPort": {{httpPort}}, "AdminHttpToken": "{{token}}",
+                "EventLogFile": "events.jsonl",
+                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}}, "User": "{{Roles.App}}", "Password": "{{password}}" } },
+                "Users": { "{{Roles.App}}": { "Password": "{{Roles.AppPassword}}" } }
+              }
+            }
+            """;
+        File.WriteAllText(config, Json(OldToken, OldPassword));
+        await using var gateway = await PoolGuardProcess.StartAsync(config, port, new Dictionary<string, string>());
+
+        File.WriteAllText(config, Json(NewToken, NewPassword));
+        await gateway.SignalAsync("HUP");
+        var reloaded = await NextEventAsync(events, "reloaded", gateway);
+        Assert.Contains("AdminHttpToken changed", reloaded.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(15) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", NewToken);
+        // The admin endpoint may come up a moment after the client port the start waited for.
+        var api = "";
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                api = await http.GetStringAsync("/api/events");
+                return true;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(15)), $"the admin HTTP endpoint did not answer.\n{gateway.Output()}");
+        Assert.Contains("AdminHttpToken changed", api, StringComparison.Ordinal);
+
+        await gateway.SignalAsync("TERM");
+        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20)), gateway.Output());
+        using var stream = new FileStream(events, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var outputs = new Dictionary<string, string>
+        {
+            ["log"] = gateway.Output(), ["event file"] = new StreamReader(stream).ReadToEnd(), ["/api/events"] = api,
+        };
+        foreach (var (where, text) in outputs)
+        {
+            foreach (var secret in new[] { OldToken, NewToken, OldPassword, NewPassword, Roles.AppPassword })
+            {
+                Assert.False(text.Contains(secret, StringComparison.Ordinal), $"{where} shows a secret ({secret[..4]}…)");
+            }
+        }
+    }
+
     private static async Task<int> QueryAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);

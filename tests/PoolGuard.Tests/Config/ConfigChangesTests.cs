@@ -53,5 +53,31 @@ public sealed class ConfigChangesTests
     }
 
     [Fact]
+    public void A_changed_admin_http_token_is_named_but_never_shown()
+    {
+        var changes = ConfigChanges.Describe(Before with { AdminHttpToken = "token-secret-1" }, Before with { AdminHttpToken = "token-secret-2" });
+
+        Assert.Equal(["AdminHttpToken changed"], changes);
+    }
+
+    [Fact]
+    public void Every_setting_that_holds_a_secret_is_marked_so()
+    {
+        // A password, a verifier or a token under another name would be shown in every change list.
+        var marked = new[] { typeof(PoolGuardConfig), typeof(DatabaseEntry), typeof(UserEntry) }
+            .SelectMany(t => t.GetProperties())
+            .Where(p => p.IsDefined(typeof(SecretAttribute), inherit: false))
+            .Select(p => $"{p.DeclaringType!.Name}.{p.Name}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(["DatabaseEntry.Password", "PoolGuardConfig.AdminHttpToken", "UserEntry.Secret"], marked);
+        var suspicious = new[] { typeof(PoolGuardConfig), typeof(DatabaseEntry), typeof(UserEntry) }
+            .SelectMany(t => t.GetProperties())
+            .Where(p => !p.IsDefined(typeof(SecretAttribute), inherit: false)
+                && (p.Name.Contains("Password", StringComparison.Ordinal) || p.Name.EndsWith("Token", StringComparison.Ordinal) || p.Name == "Secret"))
+            .Select(p => p.Name);
+        Assert.Empty(suspicious);
+    }
+
+    [Fact]
     public void The_same_configuration_changes_nothing() => Assert.Empty(ConfigChanges.Describe(Before, Before with { }));
 }
