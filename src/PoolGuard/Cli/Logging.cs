@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Console;
 
 namespace PoolGuard.Cli;
 
-/// <summary>Console logging: one line per event as text, or one JSON object per line for log shippers.</summary>
+/// <summary>Console logging: one line per event as text (control characters escaped), or one JSON object per line for log shippers.</summary>
 internal static class Logging
 {
     public static ILoggerFactory Create(string format) => LoggerFactory.Create(builder =>
@@ -19,13 +19,9 @@ internal static class Logging
         }
         else
         {
-            builder.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                o.ColorBehavior = LoggerColorBehavior.Disabled;
-            });
+            // The simple console's layout, with client-chosen control characters escaped.
+            builder.AddConsole(o => o.FormatterName = SafeTextFormatter.Name)
+                .AddConsoleFormatter<SafeTextFormatter, ConsoleFormatterOptions>();
         }
     });
 }

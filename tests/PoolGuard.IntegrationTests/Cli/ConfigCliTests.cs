@@ -192,6 +192,39 @@ public sealed class ConfigCliTests : IDisposable
         Assert.True(await restarted.WaitForExitAsync(TimeSpan.FromSeconds(10)), restarted.Output());
     }
 
+    [SkippableFact]
+    public async Task Control_characters_a_client_sends_reach_the_log_escaped_never_raw()
+    {
+        // A raw ESC would drive the operator's terminal; a raw newline would forge a log line.
+        PgSandbox.Require();
+        var port = PoolGuardProcess.UnusedPort();
+        var file = Write("poolguard.json", $$"""
+            {
+              "PoolGuard": {
+                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "trust",
+                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } }
+              }
+            }
+            """);
+        await using var gateway = await PoolGuardProcess.StartAsync(file, port);
+        using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, port);
+            using var client = new RawPgClient(socket);
+            await client.SendAsync(RawPgClient.Startup(("user", "eve\u001b[2J\nforged: crit"), ("database", "db\u0007")));
+            await client.ReadErrorThenCloseAsync();
+        }
+        await Eventually.TrueAsync(() => Task.FromResult(gateway.Output().Contains("Login refused", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+        await gateway.SignalAsync("TERM");
+        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10)), gateway.Output());
+
+        var log = gateway.Output();
+        Assert.Contains("eve\\x1b[2J\\nforged: crit", log, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', log);
+        Assert.DoesNotContain('\u0007', log);
+        Assert.DoesNotContain(log.Split('\n'), line => line.StartsWith("forged", StringComparison.Ordinal));
+    }
+
     private static Task<ProcessResult> RunAsync(string configFile) =>
         ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "run", "-c", configFile], RunTimeout);
 
