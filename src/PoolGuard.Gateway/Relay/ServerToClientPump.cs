@@ -17,10 +17,11 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
     StartupRestore? restore = null)
     : MessagePump(server.Transport!.Reader, client, stop)
 {
-    /// <summary>ReadyForQuery messages seen in this relay.</summary>
-    private long _readySeen;
     /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
     private const int MaxInspectedLength = 8 * 1024;
+
+    /// <summary>ReadyForQuery messages seen in this relay (matched against StartupRestore's ordinals).</summary>
+    private long _readySeen;
 
     /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
     public byte LastType { get; private set; }

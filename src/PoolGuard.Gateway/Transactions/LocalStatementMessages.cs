@@ -68,11 +68,11 @@ internal static class LocalStatementMessages
     {
         reply = default;
         if (!MessageHeader.TryRead(buffer, out var header) || header.Type != FrontendMessage.Query || buffer.Length != header.TotalSize
-            || header.BodyLength is < 1 or > SqlWords.MaxLength)
+            || header.BodyLength is < 2 or > SqlWords.MaxLength || !SqlWords.MayBeCommand(buffer.Slice(MessageHeader.Size, 1).FirstSpan[0]))
         {
             return false;
         }
-        // Every transaction's first message comes by here: look without allocating.
+        // Every transaction's first message comes by here: one byte looked at, nothing allocated.
         Span<byte> sql = stackalloc byte[SqlWords.MaxLength];
         buffer.Slice(MessageHeader.Size, header.BodyLength - 1).CopyTo(sql);
         if (DeallocateCommand.TryParse(sql[..(header.BodyLength - 1)]) is not { } name)

@@ -5,8 +5,9 @@ namespace PoolGuard.Gateway.Transactions;
 /// <summary>
 /// Server-side names for prepared statements: derived from the query text and parameter types, so
 /// every client preparing the same statement shares one server-side statement, whatever name each
-/// client gave it; and from the schema changes seen, so a text prepared after one is planned anew. 128 bits of SHA-256 make an accidental clash not a practical concern, and the
-/// prefix keeps the names recognisable in pg_prepared_statements.
+/// client gave it; and from the schema changes seen, so a text prepared after one is planned anew.
+/// 128 bits of SHA-256 make an accidental clash not a practical concern, and the prefix keeps the
+/// names recognisable in pg_prepared_statements.
 /// </summary>
 internal static class StatementNames
 {
