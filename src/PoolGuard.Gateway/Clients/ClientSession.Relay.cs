@@ -46,9 +46,15 @@ internal sealed partial class ClientSession
 
         var upTask = upstream.RunAsync();
         var downTask = downstream.RunAsync();
+        string? leftWaiting = null;
         if (await Task.WhenAny(upTask, downTask).ConfigureAwait(false) == upTask)
         {
-            if (await upTask.ConfigureAwait(false) == ClientEnd.Disconnected && Volatile.Read(ref server.PendingReadyForQuery) > 0)
+            var end = await upTask.ConfigureAwait(false);
+            if (end is ClientEnd.Disconnected or ClientEnd.DisconnectedMidMessage)
+            {
+                leftWaiting = ServerWaitsForClient.After(end == ClientEnd.DisconnectedMidMessage, downstream.AwaitsCopyData, server.HasUnsyncedMessages);
+            }
+            if (leftWaiting is null && end == ClientEnd.Disconnected && Volatile.Read(ref server.PendingReadyForQuery) > 0)
             {
                 // End of stream right after a query: a half-close looks the same as a close. PostgreSQL
                 // answers what it read before the end, so the server may finish (within the reset
@@ -79,6 +85,12 @@ internal sealed partial class ClientSession
         }
 
         client.OnDrain(null);
+        if (leftWaiting is not null)
+        {
+            gateway.Logger.ClientLeftServerWaiting(client.ToString(), leftWaiting, server.Pool.Name);
+            Discard(server);
+            return;
+        }
         if (client.ShutdownToken.IsCancellationRequested || _drained)
         {
             // The gateway is going away, and its servers with it.

@@ -96,7 +96,8 @@ internal sealed partial class ClientSession
             StopLinkedServer(link, serverStop);
         });
 
-        ClientEnd clientEnd;
+        // Stopped (by the gateway) until the pump says otherwise: a pump that threw did not see the client go.
+        var clientEnd = ClientEnd.Stopped;
         try
         {
             clientEnd = await upstream.RunAsync().ConfigureAwait(false);
@@ -113,12 +114,29 @@ internal sealed partial class ClientSession
             {
                 linkTask = null;
                 var last = running.AsTask();
-                // The client is done. A query it sent before a half-close is still answered, within
-                // the reset timeout; then whatever the server is doing is stopped and judged.
-                var drained = link.WhenDrainedAsync();
-                if (!drained.IsCompleted)
+                string? leftWaiting;
+                lock (link.Sync)
                 {
-                    await WhenAnyWithinResetTimeoutAsync(last, drained).ConfigureAwait(false);
+                    leftWaiting = link.Server is null ? null
+                        : ServerWaitsForClient.After(link.ClientMidMessage, downstream.AwaitsCopyData, link.Unsynced);
+                }
+                if (leftWaiting is not null)
+                {
+                    // Nothing the server can send will end this: stopped now, the link closes it.
+                    if (clientEnd is ClientEnd.Disconnected or ClientEnd.DisconnectedMidMessage or ClientEnd.Terminated)
+                    {
+                        gateway.Logger.ClientLeftServerWaiting(client.ToString(), leftWaiting, pool.Name);
+                    }
+                }
+                else
+                {
+                    // The client is done. A query it sent before a half-close is still answered, within
+                    // the reset timeout; then whatever the server is doing is stopped and judged.
+                    var drained = link.WhenDrainedAsync();
+                    if (!drained.IsCompleted)
+                    {
+                        await WhenAnyWithinResetTimeoutAsync(last, drained).ConfigureAwait(false);
+                    }
                 }
                 StopLinkedServer(link, serverStop);
                 await last.ConfigureAwait(false);

@@ -20,6 +20,9 @@ internal static partial class GatewayLog
     [LoggerMessage(5, LogLevel.Warning, "Server for pool {Pool} closed the connection while linked to {Client}")]
     public static partial void ServerLost(this ILogger logger, string pool, string client);
 
+    [LoggerMessage(13, LogLevel.Warning, "{Client} left {Situation}; its server in pool {Pool} could never finish, so it is closed now")]
+    public static partial void ClientLeftServerWaiting(this ILogger logger, string client, string situation, string pool);
+
     [LoggerMessage(6, LogLevel.Warning, "Refused client from {Remote}: max_client_conn ({Max}) reached")]
     public static partial void ClientConnLimit(this ILogger logger, string remote, int max);
 

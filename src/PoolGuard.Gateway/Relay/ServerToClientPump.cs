@@ -28,6 +28,11 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
 
     private TaskCompletionSource? _drained;
 
+    private volatile bool _awaitsCopyData;
+
+    /// <summary>The server started a COPY FROM STDIN and waits for the client's data (only the client can end it).</summary>
+    public bool AwaitsCopyData => _awaitsCopyData;
+
     /// <summary>Called at each ReadyForQuery that leaves the session idle outside a transaction with nothing unanswered.</summary>
     public Action? OnIdle { get; init; }
     /// <summary>Bytes forwarded to the client and not yet in the statistics (SHOW STATS total_sent).</summary>
@@ -73,6 +78,7 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
         {
             return HeaderDecision.Stop;
         }
+        _awaitsCopyData = ServerWaitsForClient.AwaitsCopyData(_awaitsCopyData, header.Type);
         if (restore is not null && restore.IsRestoreAnswer(_readySeen + 1))
         {
             return OnRestoreAnswer(message, header);

@@ -42,6 +42,11 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
     public byte LastType { get; private set; }
 
+    private volatile bool _awaitsCopyData;
+
+    /// <summary>The server started a COPY FROM STDIN and waits for the client's data (only the client can end it).</summary>
+    public bool AwaitsCopyData => _awaitsCopyData;
+
     /// <summary>Statement pooling refused a transaction block: the server must be rolled back before reuse.</summary>
     public bool NeedsRollback { get; private set; }
 
@@ -62,6 +67,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         _hasHead = false;
         _sets = _reports = 0;
         _resetting = false;
+        _awaitsCopyData = false;
         NeedsRollback = false;
         _released = false;
         SettingsError = null;
@@ -90,6 +96,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
             return HeaderDecision.Stop;
         }
         var type = header.Type;
+        _awaitsCopyData = ServerWaitsForClient.AwaitsCopyData(_awaitsCopyData, type);
         if (!_hasHead)
         {
             lock (link.Sync)

@@ -44,7 +44,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
     };
 
     /// <summary>Starts a gateway; <paramref name="customize"/> adjusts the base config (pool sizes, caps…).</summary>
-    public static GatewayHarness Start(Func<PoolGuardConfig, PoolGuardConfig>? customize = null)
+    public static GatewayHarness Start(Func<PoolGuardConfig, PoolGuardConfig>? customize = null, LogCapture? logs = null)
     {
         PgSandbox.Require();
         // The gateway shares this process's thread pool with the test's clients. Synchronous client
@@ -53,7 +53,7 @@ internal sealed class GatewayHarness : IAsyncDisposable
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         var config = customize is null ? BaseConfig() : customize(BaseConfig());
-        var server = new GatewayServer(config);
+        var server = new GatewayServer(config, logs);
         server.Start();
         return new GatewayHarness(server, config);
     }
