@@ -13,7 +13,7 @@ internal sealed partial class ClientSession
     {
         var clientStop = new RelayStop();
         var serverStop = new RelayStop();
-        using var timeouts = StartTimeouts(clientStop, server.TransactionStatus);
+        using var timeouts = StartTimeouts(clientStop, server.TransactionStatus, serverStop);
         var upstream = new ClientToServerPump(client.Transport, server, clientStop, timeouts, restore);
         var serverReader = server.Transport!.Reader;
         // Graceful shutdown: a session between transactions (everything answered, status idle) ends now.

@@ -6,6 +6,7 @@ using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Servers;
 using PoolGuard.Gateway.Transactions;
+using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
@@ -29,12 +30,12 @@ internal sealed partial class ClientSession
         await SendPooledWelcomeAsync(pool, desired).ConfigureAwait(false);
 
         var clientStop = new RelayStop();
-        using var timeouts = StartTimeouts(clientStop, TransactionStatus.Idle);
+        var serverStop = new RelayStop();
+        using var timeouts = StartTimeouts(clientStop, TransactionStatus.Idle, serverStop);
         var link = new TransactionLink(pool, desired, pool.Mode == PoolMode.Statement, gateway.Config.MaxPreparedStatements)
         {
             Timeouts = timeouts,
         };
-        var serverStop = new RelayStop();
         var downstream = new TransactionServerPump(client.Transport, link, serverStop);
         // The running link; a pooled ValueTask, so awaited exactly once (or turned into a Task once, at the end).
         ValueTask? linkTask = null;
@@ -150,7 +151,7 @@ internal sealed partial class ClientSession
         }
         else if (StoppedByTimeout(clientEnd))
         {
-            await SendTimedOutAsync(timeouts!).ConfigureAwait(false);
+            await SendTimedOutAsync(timeouts!, downstream.AtMessageBoundary).ConfigureAwait(false);
         }
         else if (clientEnd == ClientEnd.ProtocolViolation)
         {
@@ -222,6 +223,13 @@ internal sealed partial class ClientSession
                 }
                 else
                 {
+                    if (_timedOut != TimeoutKind.None && link.Timeouts is { } timeouts)
+                    {
+                        // idle_transaction_timeout: the client hears (and is let go) now, not after a
+                        // ROLLBACK that may hang on an unreachable server.
+                        await SendTimedOutAsync(timeouts).ConfigureAwait(false);
+                        client.Transport.Close();
+                    }
                     await RollBackAndReleaseAsync(server).ConfigureAwait(false);
                 }
                 break;

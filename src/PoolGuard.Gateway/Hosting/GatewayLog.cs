@@ -38,8 +38,8 @@ internal static partial class GatewayLog
     [LoggerMessage(10, LogLevel.Warning, "{Count} client session(s) still open at shutdown; closing anyway")]
     public static partial void SessionsStillOpen(this ILogger logger, int count);
 
-    [LoggerMessage(12, LogLevel.Information, "{Client} disconnected: {Timeout} timeout")]
-    public static partial void ClientTimedOut(this ILogger logger, string client, string timeout);
+    [LoggerMessage(12, LogLevel.Information, "{Client} disconnected by {Setting}")]
+    public static partial void ClientTimedOut(this ILogger logger, string client, string setting);
 
     [LoggerMessage(20, LogLevel.Warning, "{Count} client(s) still in a transaction after shutdown_timeout ({Seconds} s); closing them")]
     public static partial void SessionsStillInTransaction(this ILogger logger, int count, double seconds);

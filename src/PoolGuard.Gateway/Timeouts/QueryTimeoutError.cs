@@ -12,7 +12,16 @@ internal static class QueryTimeoutError
         $"canceling statement due to query_timeout ({timeout.TotalSeconds:0.###} s)",
         "the query ran longer than PoolGuard's query_timeout; make it faster or raise query_timeout");
 
-    public static PgError Idle(TimeoutKind kind, TimeSpan timeout) => kind == TimeoutKind.IdleInTransaction
+    /// <summary>What a client is told when one of its deadlines ends the session.</summary>
+    public static PgError Ended(TimeoutKind kind, TimeSpan timeout) => kind switch
+    {
+        TimeoutKind.QueryUnanswered => PgError.Fatal(SqlState.QueryCanceled,
+            $"terminating connection due to query_timeout: PostgreSQL did not answer the cancel within {timeout.TotalSeconds:0.###} s, so its connection was closed",
+            "the server is unreachable or frozen; the transaction is rolled back unless its COMMIT had already reached PostgreSQL"),
+        _ => Idle(kind, timeout),
+    };
+
+    private static PgError Idle(TimeoutKind kind, TimeSpan timeout) => kind == TimeoutKind.IdleInTransaction
         ? PgError.Fatal(SqlState.IdleInTransactionSessionTimeout,
             $"terminating connection due to idle_transaction_timeout ({timeout.TotalSeconds:0.###} s): the transaction was rolled back",
             "a client idle inside a transaction holds a server others are waiting for; commit or roll back promptly")

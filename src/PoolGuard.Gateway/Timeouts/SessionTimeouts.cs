@@ -9,6 +9,11 @@ internal enum TimeoutKind
     None,
     /// <summary>query_timeout: a request went unanswered too long; the server is asked to cancel it.</summary>
     Query,
+    /// <summary>
+    /// query_timeout passed and the cancel went unanswered for <see cref="SessionTimeouts.CancelGrace"/>
+    /// (PostgreSQL frozen or unreachable): the server is closed and the client told.
+    /// </summary>
+    QueryUnanswered,
     /// <summary>idle_transaction_timeout: the client sat in an open transaction, holding a server.</summary>
     IdleInTransaction,
     /// <summary>client_idle_timeout: the client sent nothing for too long.</summary>
@@ -49,12 +54,30 @@ internal sealed class SessionTimeouts : IDisposable
             ? new SessionTimeouts(config, time, expired)
             : null;
 
+    /// <summary>
+    /// How long a cancelled query may take to end. A healthy PostgreSQL acts on a cancel within
+    /// milliseconds; one that has not answered in this long is not reachable, and the client should
+    /// hear so rather than wait out the outage.
+    /// </summary>
+    public static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(2);
+
     public TimeSpan Duration(TimeoutKind kind) => kind switch
     {
         TimeoutKind.Query => _query,
+        TimeoutKind.QueryUnanswered => CancelGrace,
         TimeoutKind.IdleInTransaction => _idleInTransaction,
         TimeoutKind.ClientIdle => _clientIdle,
         _ => TimeSpan.Zero,
+    };
+
+    /// <summary>The setting behind a deadline, as the log names it.</summary>
+    public static string SettingName(TimeoutKind kind) => kind switch
+    {
+        TimeoutKind.Query => "query_timeout",
+        TimeoutKind.QueryUnanswered => "query_timeout (the cancel went unanswered)",
+        TimeoutKind.IdleInTransaction => "idle_transaction_timeout",
+        TimeoutKind.ClientIdle => "client_idle_timeout",
+        _ => "no timeout",
     };
 
     /// <summary>The client sent something: idle deadlines end; a request now in flight starts the query deadline.</summary>
@@ -62,9 +85,9 @@ internal sealed class SessionTimeouts : IDisposable
     {
         lock (_lock)
         {
-            if (requestsPending && _armed == TimeoutKind.Query)
+            if (requestsPending && _armed is TimeoutKind.Query or TimeoutKind.QueryUnanswered)
             {
-                return; // a pipelined request does not extend the one already running
+                return; // a pipelined request does not extend the one already running (or its cancel's grace)
             }
             Arm(requestsPending ? TimeoutKind.Query : TimeoutKind.None);
         }
@@ -129,7 +152,9 @@ internal sealed class SessionTimeouts : IDisposable
             _armed = TimeoutKind.None;
             if (kind == TimeoutKind.Query)
             {
+                // The cancel goes out now; its answer (a ReadyForQuery) re-arms the timer before the grace ends.
                 _queryCancelled = true;
+                Arm(TimeoutKind.QueryUnanswered);
             }
         }
         _expired(kind);

@@ -7,6 +7,8 @@ namespace PoolGuard.IntegrationTests.Infrastructure;
 /// A loopback TCP proxy in front of PostgreSQL that holds every new connection for a while before
 /// connecting it through: a slow server, so a test can act while the gateway is still logging in.
 /// With refuseTls it answers SSLRequest with 'N' itself, as a PostgreSQL without ssl does.
+/// <see cref="Freeze"/> stops all traffic both ways (and holds new connections, cancel requests
+/// included) until <see cref="Thaw"/>: a network partition, or a PostgreSQL host that hangs.
 /// </summary>
 internal sealed class DelayingProxy : IAsyncDisposable
 {
@@ -16,6 +18,9 @@ internal sealed class DelayingProxy : IAsyncDisposable
     private readonly Task _acceptLoop;
 
     private readonly bool _refuseTls;
+
+    /// <summary>Completed while traffic flows; a pending task while frozen.</summary>
+    private volatile TaskCompletionSource _flowing = Flowing();
 
     private DelayingProxy(string host, int port, TimeSpan connectDelay, bool refuseTls)
     {
@@ -27,6 +32,21 @@ internal sealed class DelayingProxy : IAsyncDisposable
     public static DelayingProxy Start(string host, int port, TimeSpan connectDelay, bool refuseTls = false) => new(host, port, connectDelay, refuseTls);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>From now on nothing is forwarded and no new connection goes through; bytes already read are held.</summary>
+    public void Freeze() => _flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Traffic flows again, held bytes first.</summary>
+    public void Thaw() => _flowing.TrySetResult();
+
+    private static TaskCompletionSource Flowing()
+    {
+        var flowing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        flowing.SetResult();
+        return flowing;
+    }
+
+    private Task WhileFrozenAsync() => _flowing.Task.WaitAsync(_stop.Token);
 
     private async Task AcceptLoopAsync(string host, int port, TimeSpan connectDelay)
     {
@@ -52,6 +72,7 @@ internal sealed class DelayingProxy : IAsyncDisposable
         try
         {
             await Task.Delay(connectDelay, _stop.Token);
+            await WhileFrozenAsync();
             await upstream.ConnectAsync(host, port, _stop.Token);
             if (_refuseTls)
             {
@@ -96,6 +117,7 @@ internal sealed class DelayingProxy : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
             {
+                await WhileFrozenAsync();
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
             }
         }

@@ -35,6 +35,33 @@ public sealed class SessionTimeoutsTests
     }
 
     [Fact]
+    public void A_cancel_unanswered_for_the_grace_gives_the_server_up()
+    {
+        using var timeouts = Create(query: 5);
+        timeouts.OnClientData(requestsPending: true);
+        _time.Advance(TimeSpan.FromSeconds(5.1));
+        Assert.Equal([TimeoutKind.Query], _expired);
+        timeouts.OnClientData(requestsPending: true); // a pipelined request does not extend the grace either
+        _time.Advance(SessionTimeouts.CancelGrace - TimeSpan.FromSeconds(0.2));
+        Assert.Equal([TimeoutKind.Query], _expired);
+        _time.Advance(TimeSpan.FromSeconds(0.3));
+        Assert.Equal([TimeoutKind.Query, TimeoutKind.QueryUnanswered], _expired);
+    }
+
+    [Fact]
+    public void A_cancel_answered_within_the_grace_keeps_the_server_and_arms_the_idle_deadline()
+    {
+        using var timeouts = Create(query: 5, clientIdle: 30);
+        timeouts.OnClientData(requestsPending: true);
+        _time.Advance(TimeSpan.FromSeconds(5.1));
+        timeouts.OnReadyForQuery((byte)'I', requestsPending: false);
+        _time.Advance(TimeSpan.FromSeconds(29));
+        Assert.Equal([TimeoutKind.Query], _expired);
+        _time.Advance(TimeSpan.FromSeconds(1.1));
+        Assert.Equal([TimeoutKind.Query, TimeoutKind.ClientIdle], _expired);
+    }
+
+    [Fact]
     public void A_pipelined_request_does_not_extend_the_running_one()
     {
         using var timeouts = Create(query: 5);
