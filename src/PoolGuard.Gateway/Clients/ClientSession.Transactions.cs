@@ -51,7 +51,17 @@ internal sealed partial class ClientSession
             // A request is in hand from here on: a drain must let this transaction run (full fence:
             // see the drain hook below, which reads this after setting the draining flag).
             Interlocked.Exchange(ref _attaching, 1);
-            var server = await AcquireForTransactionAsync(pool).ConfigureAwait(false);
+            ServerConnection server;
+            try
+            {
+                server = await AcquireForTransactionAsync(pool).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Refused or failed: no transaction under way, so a drain may end this client.
+                Volatile.Write(ref _attaching, 0);
+                throw;
+            }
             lock (link.Sync)
             {
                 _attaching = 0;

@@ -6,4 +6,10 @@ namespace PoolGuard.Gateway.Pooling;
 internal sealed class PoolRefusedException(PgError error) : Exception(error.Message)
 {
     public PgError Error { get; } = error;
+
+    /// <summary>
+    /// The wait queue was full: the refusal concerns this request only, so a client already logged
+    /// in (transaction pooling) is told with an ERROR and keeps its connection.
+    /// </summary>
+    public bool QueueFull { get; init; }
 }

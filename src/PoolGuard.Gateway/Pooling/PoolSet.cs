@@ -151,7 +151,10 @@ internal sealed partial class PoolSet
                 new Dictionary<string, long> { ["max_waiting_clients"] = limit, ["servers_open"] = pool.OpenServers, ["pool_size"] = pool.PoolSize });
             throw new PoolRefusedException(PgError.Fatal(SqlState.TooManyConnections,
                 $"too many clients waiting for pool {pool.Key}: max_waiting_clients ({limit}) reached",
-                $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"));
+                $"all {pool.OpenServers} servers of the pool are busy; raise pool_size or max_waiting_clients, or reduce the application's concurrency"))
+            {
+                QueueFull = true,
+            };
         }
 
         var waiter = client.Waiter ??= new Waiter(client);

@@ -196,6 +196,8 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
         Scan,
         /// <summary>Dealt with entirely (answered without forwarding): consume it all.</summary>
         Consumed,
+        /// <summary>The first <see cref="PreludeConsumed"/> bytes were dealt with; read the rest again.</summary>
+        ConsumedSome,
         /// <summary>End the pump.</summary>
         Stop,
     }
@@ -205,6 +207,9 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
     /// (a server for a client that has none) does it here.
     /// </summary>
     protected virtual ValueTask<Prelude> BeforeScanAsync(ReadOnlySequence<byte> buffer) => ValueTask.FromResult(Prelude.Scan);
+
+    /// <summary>With <see cref="Prelude.ConsumedSome"/>: how many bytes of the read were dealt with.</summary>
+    protected long PreludeConsumed { get; set; }
 
     // Pooled: transaction pooling runs a server pump per transaction, and a Task per run would be
     // garbage on the hottest path.
@@ -244,6 +249,20 @@ internal abstract class MessagePump(PipeReader source, PgTransport destination, 
                 if (prelude == Prelude.Consumed)
                 {
                     Source.AdvanceTo(buffer.End);
+                    continue;
+                }
+                if (prelude == Prelude.ConsumedSome)
+                {
+                    if (PreludeConsumed == 0 && result.IsCompleted)
+                    {
+                        // The client ended inside a header: nothing more will complete it.
+                        Source.AdvanceTo(buffer.End);
+                        AtMessageBoundary = false;
+                        return PumpOutcome.SourceClosed;
+                    }
+                    // Nothing used: wait for more bytes; something used: the rest is read again at once.
+                    var usedTo = buffer.GetPosition(PreludeConsumed);
+                    Source.AdvanceTo(usedTo, PreludeConsumed == 0 ? buffer.End : usedTo);
                     continue;
                 }
             }

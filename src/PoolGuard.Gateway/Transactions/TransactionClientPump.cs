@@ -6,6 +6,7 @@ using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Gateway.SessionCommands;
+using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;
@@ -30,6 +31,9 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
     private bool _closeUnused;
     private ClientEnd? _end;
 
+    /// <summary>A request the pool refused, being dropped while the client stays connected.</summary>
+    private readonly RefusedRequest _refused = new();
+
     /// <summary>Set when the pump stopped on a protocol violation: what to tell the client.</summary>
     public string? Violation { get; private set; }
 
@@ -48,6 +52,10 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         {
             return Prelude.Scan; // a client leaving needs no server
         }
+        if (_refused.Active)
+        {
+            return await DropRefusedAsync(buffer).ConfigureAwait(false);
+        }
         lock (link.Sync)
         {
             if (link.Server is not null && link.Server == _server)
@@ -60,7 +68,20 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
             await answer(reply).ConfigureAwait(false);
             return Prelude.Consumed;
         }
-        var server = await attach().ConfigureAwait(false);
+        ServerConnection server;
+        try
+        {
+            server = await attach().ConfigureAwait(false);
+        }
+        catch (PoolRefusedException refusal) when (refusal.QueueFull && !MidMessage)
+        {
+            // As PostgreSQL fails a request: the error now, this request dropped, the connection kept.
+            var error = new ArrayBufferWriter<byte>(256);
+            ErrorResponseWriter.WriteError(error, refusal.Error with { Severity = "ERROR" });
+            await answer(error.WrittenMemory).ConfigureAwait(false);
+            _refused.Begin();
+            return await DropRefusedAsync(buffer).ConfigureAwait(false);
+        }
         _server = server;
         Destination = server.Transport!;
         _settingsQuery = SettingsSync.QueryFor(server, link.Desired);
@@ -85,6 +106,24 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
             return keepGoing;
         }
     }
+
+    private async ValueTask<Prelude> DropRefusedAsync(ReadOnlySequence<byte> buffer)
+    {
+        PreludeConsumed = _refused.Drop(buffer, out var ended);
+        if (_refused.Violation is { } violation)
+        {
+            End(ClientEnd.ProtocolViolation, violation);
+            return Prelude.Stop;
+        }
+        if (ended)
+        {
+            await answer(ReadyForQueryIdle).ConfigureAwait(false);
+        }
+        return Prelude.ConsumedSome;
+    }
+
+    /// <summary>A client with no server linked is outside any transaction.</summary>
+    private static readonly byte[] ReadyForQueryIdle = [BackendMessage.ReadyForQuery, 0, 0, 0, 5, TransactionStatus.Idle];
 
     private bool StartsWithTerminate(in ReadOnlySequence<byte> buffer) =>
         !MidMessage && !buffer.IsEmpty && buffer.FirstSpan[0] == FrontendMessage.Terminate;

@@ -87,6 +87,66 @@ public sealed class OverflowTests
     }
 
     [SkippableFact]
+    public async Task In_transaction_pooling_a_full_queue_fails_the_request_with_an_error_and_the_client_keeps_its_connection()
+    {
+        await using var gateway = GatewayHarness.Start(c => c with
+        {
+            PoolMode = PoolMode.Transaction,
+            AuthType = AuthType.Trust,
+            DefaultPoolSize = 1,
+            MaxWaitingClients = 1,
+            QueryWaitTimeout = TimeSpan.FromSeconds(30),
+        });
+        // Logged in before the pool fills: these are the pooled application's connections.
+        await using var holder = await gateway.OpenAsync();
+        await using var refusedDriver = await gateway.OpenAsync();
+        using var refusedSimple = await RawPgClient.LogInWithTrustAsync(gateway);
+        using var refusedBatch = await RawPgClient.LogInWithTrustAsync(gateway);
+
+        var transaction = await holder.BeginTransactionAsync();
+        await ScalarAsync(holder, "select 1"); // the only server is in the holder's transaction
+        var waiter = gateway.OpenAsync().ContinueWith(async opening => await ScalarAsync(await opening, "select 'waited'")).Unwrap();
+        await Eventually.AssertAsync(() => gateway.Pool()!.ClientsWaiting, n => n == 1, Bound, "one client should be waiting");
+
+        // Npgsql (extended protocol): an ERROR its retry policies know as transient. (Npgsql itself
+        // closes its end on any class-53 error, by its own rule; libpq-based clients keep the connection.)
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(refusedDriver, "select 'refused'"));
+        Assert.Equal(("53300", "ERROR"), (refused.SqlState, refused.Severity));
+        Assert.Contains("max_waiting_clients", refused.MessageText, StringComparison.Ordinal);
+        Assert.True(refused.IsTransient);
+
+        // A simple Query: ErrorResponse, then ReadyForQuery, idle.
+        await refusedSimple.SendAsync(RawPgClient.Query("select 'refused'"));
+        var simple = await refusedSimple.ReadUntilReadyForQueryAsync();
+        Assert.Equal("EZ", BackendMessages.Types(simple));
+        Assert.Equal("53300", simple[0].Fields()['C']);
+        Assert.Equal('I', simple[^1].TransactionStatus());
+
+        // A batch flushed before its Sync hears the error at once; the Sync gets the ReadyForQuery.
+        await refusedBatch.SendAsync(ExtendedQuery.Concat(
+            ExtendedQuery.Parse("", "select 'refused'"), ExtendedQuery.Bind("", ""), ExtendedQuery.Execute(), ExtendedQuery.Flush()));
+        var flushed = await refusedBatch.ReadMessageAsync() ?? throw new InvalidDataException("closed instead of refusing");
+        Assert.Equal("53300", flushed.Fields()['C']);
+        await refusedBatch.SendAsync(ExtendedQuery.Concat(ExtendedQuery.Execute(), ExtendedQuery.Sync()));
+        Assert.Equal("Z", BackendMessages.Types(await refusedBatch.ReadUntilReadyForQueryAsync()));
+        Assert.Equal(1, gateway.Pool()!.ClientsWaiting);
+
+        // Once the server is free, each refused client runs its next transaction on the same connection.
+        await transaction.CommitAsync();
+        Assert.Equal("waited", await waiter.WaitAsync(Bound));
+        await refusedSimple.SendAsync(RawPgClient.Query("select 'again'"));
+        Assert.Equal("again", (await refusedSimple.ReadUntilReadyForQueryAsync()).Single(m => m.TypeChar == 'D').Columns()[0]);
+        await refusedBatch.SendAsync(ExtendedQuery.Concat(ExtendedQuery.Parse("", "select 'again'"), ExtendedQuery.Run("")));
+        Assert.Equal("again", (await refusedBatch.ReadUntilReadyForQueryAsync()).Single(m => m.TypeChar == 'D').Columns()[0]);
+    }
+
+    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync().WaitAsync(Bound);
+    }
+
+    [SkippableFact]
     public async Task A_queued_client_that_gives_up_stops_waiting_and_does_not_take_the_next_free_server()
     {
         await using var gateway = GatewayHarness.Start(c => c with
