@@ -53,13 +53,7 @@ internal static class RunCommand
         }
 
         using var stop = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true; // we shut down ourselves, cleanly
-            stop.Cancel();
-        }
+        using var signals = StopSignals.Register(stop.Cancel);
 
         await using var gateway = new GatewayServer(loaded.Config, loggerFactory, configFile: loaded.SourceFile);
         // Watching before listening: a client that sees the port open may already have edited the file.

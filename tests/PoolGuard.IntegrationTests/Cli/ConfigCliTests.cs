@@ -103,6 +103,28 @@ public sealed class ConfigCliTests : IDisposable
         Assert.Contains($"{file}: file: not found", result.Stderr, StringComparison.Ordinal);
     }
 
+    [SkippableFact]
+    public async Task SIGINT_stops_it_even_when_started_with_SIGINT_ignored_as_background_jobs_and_nohup_start_it()
+    {
+        PgSandbox.Require();
+        var port = PoolGuardProcess.UnusedPort();
+        var file = Write("poolguard.json", $$"""
+            {
+              "PoolGuard": {
+                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "trust",
+                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } }
+              }
+            }
+            """);
+        await using var gateway = await PoolGuardProcess.StartAsync(file, port, sigintIgnored: true);
+        var ignored = File.ReadAllLines($"/proc/{gateway.Id}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        Assert.True((Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & 0x2) == 0, $"SIGINT is still ignored: {ignored}");
+
+        await gateway.SignalAsync("INT");
+        Assert.True(await gateway.WaitForExitAsync(TimeSpan.FromSeconds(10)), $"poolguard did not exit within 10 s of SIGINT; killed.\n{gateway.Output()}");
+        Assert.True(gateway.Result().ExitCode == 0, gateway.Result().ToString());
+    }
+
     [SkippableTheory]
     [InlineData("ini", "TERM")]
     [InlineData("json", "INT")]

@@ -24,9 +24,14 @@ internal static class PoolGuardProcess
     /// A JSON config runs with the admin HTTP endpoint off (POOLGUARD__AdminHttpPort=0) unless
     /// <paramref name="environment"/> says otherwise: tests run in parallel and must not fight over its default port 9930.
     /// </summary>
-    public static async Task<RunningProcess> StartAsync(string configFile, int port, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="sigintIgnored">Start it as a non-interactive shell starts a background job: SIGINT inherited as ignored.</param>
+    public static async Task<RunningProcess> StartAsync(string configFile, int port, IReadOnlyDictionary<string, string>? environment = null,
+        bool sigintIgnored = false)
     {
-        var process = RunningProcess.Start(DotnetHost, [Executable, "run", "-c", configFile],
+        string[] command = [DotnetHost, Executable, "run", "-c", configFile];
+        // The shell ignores SIGINT and then becomes poolguard (exec): same pid, the ignore inherited.
+        var (file, arguments) = sigintIgnored ? ("sh", ["-c", "trap '' INT; exec \"$@\"", "sh", .. command]) : (command[0], command[1..]);
+        var process = RunningProcess.Start(file, arguments,
             environment ?? new Dictionary<string, string> { ["POOLGUARD__AdminHttpPort"] = "0" });
         await WaitForListenerAsync(process, port);
         return process;
