@@ -4,6 +4,7 @@
 #
 #   scripts/quickstart.sh            # gateway on 6432, sandbox on a free port
 #   POOLGUARD_PORT=7432 scripts/quickstart.sh
+#   POOLGUARD_DLL=path/poolguard.dll scripts/quickstart.sh   # run that build instead of publishing one
 #
 # Installs PostgreSQL 15 from Debian if it is missing (needs root for that).
 set -euo pipefail
@@ -15,15 +16,23 @@ export POOLGUARD_SANDBOX_MAX_CONNECTIONS=${POOLGUARD_SANDBOX_MAX_CONNECTIONS:-40
 
 command -v dotnet >/dev/null || { echo "quickstart: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
-echo "== building PoolGuard"
-dotnet publish src/PoolGuard -c Release -o "$root/out" --nologo -v q
+if [ -n "${POOLGUARD_DLL:-}" ]; then
+  poolguard=(dotnet "$POOLGUARD_DLL")
+else
+  echo "== building PoolGuard"
+  dotnet publish src/PoolGuard -c Release -o "$root/out" --nologo -v q
+  poolguard=("$root/out/poolguard")
+fi
 
 echo "== starting the sandbox PostgreSQL"
 bash scripts/pg-sandbox.sh start >/dev/null
 # shellcheck disable=SC1091
 . "$POOLGUARD_SANDBOX_DIR/sandbox.env"
 
+# The admin console's own login: a fresh password per sandbox, printed below with the line that uses it.
+admin_pw=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
 config="$POOLGUARD_SANDBOX_DIR/poolguard.json"
+umask 077
 cat >"$config" <<JSON
 {
   "PoolGuard": {
@@ -34,12 +43,14 @@ cat >"$config" <<JSON
     "MaxClientConn": 200,
     "MaxServerConnections": 30,
     "QueryWaitTimeout": "30s",
+    "AdminUsers": ["admin"],
     "Databases": {
       "app": { "Host": "127.0.0.1", "Port": $POOLGUARD_TEST_PG_PORT },
       "pgbench": { "Host": "127.0.0.1", "Port": $POOLGUARD_TEST_PG_PORT }
     },
     "Users": {
-      "app_user": { "Password": "app_pw" }
+      "app_user": { "Password": "app_pw" },
+      "admin": { "Password": "$admin_pw" }
     }
   }
 }
@@ -60,7 +71,9 @@ Connect through the gateway:
   PGPASSWORD=app_pw psql "host=127.0.0.1 port=$port user=app_user dbname=app"
 Load it (10 clients, one server each in session mode):
   PGPASSWORD=app_pw pgbench -h 127.0.0.1 -p $port -U app_user -S -c 10 -T 10 pgbench
+Watch the pools on the admin console (user admin, a password made for this sandbox):
+  PGPASSWORD=$admin_pw psql "host=127.0.0.1 port=$port user=admin dbname=pgbouncer" -c 'SHOW POOLS'
 
 Ctrl-C stops the gateway and the sandbox.
 MSG
-"$root/out/poolguard" run -c "$config"
+"${poolguard[@]}" run -c "$config"
