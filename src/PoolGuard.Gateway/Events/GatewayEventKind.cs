@@ -7,8 +7,10 @@ public enum GatewayEventKind
     PoolSaturated,
     /// <summary>A saturated pool's queue has stayed empty for a second: the episode is over (its length, peak queue and longest wait attached).</summary>
     PoolRecovered,
-    /// <summary>A client was refused (max_client_conn or a full wait queue).</summary>
+    /// <summary>The first client refused in an episode (max_client_conn or a full wait queue); the rest are counted.</summary>
     ClientRefused,
+    /// <summary>No client has been refused for a second: the episode is over (count, first and last, per reason attached).</summary>
+    RefusalsEnded,
     /// <summary>A queued client gave up after query_wait_timeout.</summary>
     WaitTimeout,
     /// <summary>A TCP connection to PostgreSQL failed or timed out.</summary>

@@ -22,7 +22,7 @@ internal sealed class GatewayContext
         Authenticator = new ClientAuthenticator(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         Tls = new TlsCertificates(config);
         Registry = new ConnectionRegistry();
-        Metrics = new Telemetry.GatewayMetrics(Pools, Events);
+        Metrics = new Telemetry.GatewayMetrics(Pools, Events, () => Config);
         Connector = new ServerConnector(() => Config.ServerConnectTimeout, Tls, Registry, Metrics);
         Inspector = new GatewayInspector(this);
         Cancels = new CancelRouter(() => Config.ServerConnectTimeout, Tls);

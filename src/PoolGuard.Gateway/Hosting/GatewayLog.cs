@@ -23,7 +23,7 @@ internal static partial class GatewayLog
     [LoggerMessage(13, LogLevel.Warning, "{Client} left {Situation}; its server in pool {Pool} could never finish, so it is closed now")]
     public static partial void ClientLeftServerWaiting(this ILogger logger, string client, string situation, string pool);
 
-    [LoggerMessage(6, LogLevel.Warning, "Refused client from {Remote}: max_client_conn ({Max}) reached")]
+    [LoggerMessage(6, LogLevel.Warning, "Refused client from {Remote}: max_client_conn ({Max}) reached; further refusals are counted until none for a second (event refusals_ended)")]
     public static partial void ClientConnLimit(this ILogger logger, string remote, int max);
 
     [LoggerMessage(7, LogLevel.Error, "Unexpected error in {Client}")]

@@ -27,9 +27,12 @@ public sealed partial class GatewayServer
             }
             else if (startup is not null)
             {
-                _gateway.Logger.ClientConnLimit(client.Remote?.ToString() ?? "?", max);
-                _gateway.Events.Publish(GatewayEventKind.ClientRefused, null, $"max_client_conn ({max}) reached",
-                    new Dictionary<string, long> { ["max_client_conn"] = max });
+                if (_gateway.Pools.Refusals.Refused(null, "max_client_conn", $"max_client_conn ({max}) reached",
+                    new Dictionary<string, long> { ["max_client_conn"] = max }))
+                {
+                    // Once per episode: a surge refuses hundreds a second, and the refusals_ended event counts them.
+                    _gateway.Logger.ClientConnLimit(client.Remote?.ToString() ?? "?", max);
+                }
                 var error = PgError.Fatal(SqlState.TooManyConnections,
                     $"no more connections allowed: max_client_conn ({max}) reached",
                     "raise max_client_conn, or lower the number of connections the application opens");
@@ -53,6 +56,7 @@ public sealed partial class GatewayServer
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
+                _gateway.Pools.Refusals.EndQuiet();
                 var reserved = _gateway.Pools.Maintain(pool => ServerCredentials.For(pool).CanLogInUnattended);
                 foreach (var server in reserved)
                 {

@@ -32,6 +32,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     {
         _gateway = new GatewayContext(config, time ?? TimeProvider.System, loggerFactory ?? NullLoggerFactory.Instance);
         _gateway.Server = this;
+        _gateway.Metrics.ClientConnections = () => ClientConnections;
         _configFile = configFile;
     }
 

@@ -33,16 +33,20 @@ internal sealed partial class PoolSet
     private int _waitingClients;
     private PoolGuardConfig _config;
 
-    public PoolSet(PoolGuardConfig config, TimeProvider time, EventLog events)
+    public PoolSet(PoolGuardConfig config, TimeProvider time, EventLog events, RefusalEpisodes? refusals = null)
     {
         _config = config;
         _time = time;
         _events = events;
+        Refusals = refusals ?? new RefusalEpisodes(events, time);
         _waitEnded = OnWaitEnded;
         _serverGone = OnServerGone;
     }
 
     private readonly Action<ServerConnection> _serverGone;
+
+    /// <summary>Refusals of a full queue are reported per episode here (and max_client_conn's by the listener).</summary>
+    public RefusalEpisodes Refusals { get; }
 
     private readonly Action<Waiter, bool> _waitEnded;
 
@@ -147,7 +151,7 @@ internal sealed partial class PoolSet
         if (limit > 0 && pool.Waiters.Count >= limit)
         {
             Interlocked.Decrement(ref _waitingClients);
-            _events.Publish(GatewayEventKind.ClientRefused, pool.Name, $"wait queue full: max_waiting_clients ({limit}) reached",
+            Refusals.Refused(pool.Name, "max_waiting_clients", $"wait queue full: max_waiting_clients ({limit}) reached",
                 new Dictionary<string, long> { ["max_waiting_clients"] = limit, ["servers_open"] = pool.OpenServers, ["pool_size"] = pool.PoolSize });
             throw new PoolRefusedException(PgError.Fatal(SqlState.TooManyConnections,
                 $"too many clients waiting for pool {pool.Key}: max_waiting_clients ({limit}) reached",

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Pooling;
 
@@ -20,13 +21,24 @@ public sealed class GatewayMetrics : IDisposable
     /// <summary>The semantic conventions' advised boundaries (seconds) for the pool's duration histograms.</summary>
     public static readonly IReadOnlyList<double> DurationBuckets = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10];
 
+    public const string ErrorTypeTag = "error.type";
+    public const string SettingTag = "poolguard.setting";
+    public const string ReloadResultTag = "poolguard.reload.result";
+    public const string DatabaseTag = "db.namespace";
+    public const string UserTag = "db.user";
+
     private readonly PoolSet _pools;
     private readonly EventLog _events;
+    private readonly Func<PoolGuardConfig> _config;
+    // Server connection failures per (pool, stage) and reloads per result, counted from the events.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Pool, string Stage), long> _failures = new();
+    private long _reloads, _failedReloads;
 
-    internal GatewayMetrics(PoolSet pools, EventLog events)
+    internal GatewayMetrics(PoolSet pools, EventLog events, Func<PoolGuardConfig> config)
     {
         _pools = pools;
         _events = events;
+        _config = config;
         Meter = new Meter(MeterName);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets };
         Meter.CreateObservableUpDownCounter("db.client.connection.count", ObserveCount, "{connection}",
@@ -47,8 +59,23 @@ public sealed class GatewayMetrics : IDisposable
             "Time a client waited for a server connection", advice: advice);
         UseTime = Meter.CreateHistogram("db.client.connection.use_time", "s",
             "Time between a client getting a server connection and giving it back", advice: advice);
+        Meter.CreateObservableCounter("poolguard.client.refusals", ObserveRefusals, "{client}",
+            "Clients refused at once, by reason (error.type): max_client_conn (the whole gateway, no pool) or max_waiting_clients (the pool's queue was full)");
+        Meter.CreateObservableCounter("poolguard.server.connection.failures", ObserveFailures, "{failure}",
+            "Server connections that could not be opened, by pool and stage (error.type): connect (TCP, TLS or server_connect_timeout) or login (PostgreSQL refused the login)");
+        Meter.CreateObservableCounter("poolguard.config.reloads", ObserveReloads, "{reload}",
+            "Reloads by result (poolguard.reload.result): applied, or failed (the previous configuration stayed in force)");
+        Meter.CreateObservableUpDownCounter("poolguard.limit", ObserveLimits, "{connection}",
+            "Configured caps by setting (poolguard.setting), per database (db.namespace) or user (db.user) where they are set per entry; a cap that is off (0) is not reported");
+        Meter.CreateObservableUpDownCounter("poolguard.client.connections", () => (long)ClientConnections(), "{connection}",
+            "Client connections open now, logging in and console ones included (what max_client_conn caps)");
+        Meter.CreateObservableUpDownCounter("poolguard.server.connections", () => (long)_pools.OpenServers, "{connection}",
+            "Server connections open now over the whole gateway (what max_server_connections caps)");
         _events.Published += OnEvent;
     }
+
+    /// <summary>Client connections open now; set by the gateway that owns these metrics.</summary>
+    internal Func<int> ClientConnections { get; set; } = static () => 0;
 
     /// <summary>This gateway's meter; a MeterListener tells it from other gateways' by reference.</summary>
     public Meter Meter { get; }
@@ -70,10 +97,105 @@ public sealed class GatewayMetrics : IDisposable
     private void OnEvent(GatewayEvent e)
     {
         // Events are rare (one per timed-out client), so a tag built here costs nothing that matters.
-        if (e.Kind == GatewayEventKind.WaitTimeout && e.Pool is { } pool)
+        switch (e.Kind)
         {
-            Timeouts.Add(1, new KeyValuePair<string, object?>(PoolNameTag, pool));
+            case GatewayEventKind.WaitTimeout when e.Pool is { } pool:
+                Timeouts.Add(1, new KeyValuePair<string, object?>(PoolNameTag, pool));
+                break;
+            case GatewayEventKind.ServerConnectFailed:
+                _failures.AddOrUpdate((e.Pool ?? "", "connect"), 1, static (_, n) => n + 1);
+                break;
+            case GatewayEventKind.ServerLoginFailed:
+                _failures.AddOrUpdate((e.Pool ?? "", "login"), 1, static (_, n) => n + 1);
+                break;
+            case GatewayEventKind.Reloaded:
+                Interlocked.Increment(ref _reloads);
+                break;
+            case GatewayEventKind.ReloadFailed:
+                Interlocked.Increment(ref _failedReloads);
+                break;
         }
+    }
+
+    private static KeyValuePair<string, object?> Tag(string key, string value) => new(key, value);
+
+    private List<Measurement<long>> ObserveRefusals()
+    {
+        // max_client_conn is always reported, 0 until it happens, so rate() works from the first refusal.
+        var result = new List<Measurement<long>>();
+        var gatewayWide = 0L;
+        foreach (var (pool, reason, count) in _pools.Refusals.Totals())
+        {
+            if (pool.Length == 0 && reason == "max_client_conn")
+            {
+                gatewayWide = count;
+            }
+            else if (pool.Length == 0)
+            {
+                result.Add(new(count, Tag(ErrorTypeTag, reason)));
+            }
+            else
+            {
+                result.Add(new(count, Tag(PoolNameTag, pool), Tag(ErrorTypeTag, reason)));
+            }
+        }
+        result.Insert(0, new(gatewayWide, Tag(ErrorTypeTag, "max_client_conn")));
+        return result;
+    }
+
+    private List<Measurement<long>> ObserveFailures()
+    {
+        // Both stages of every pool that exists are reported, 0 until a failure.
+        var keys = new SortedSet<(string Pool, string Stage)>(_failures.Keys);
+        foreach (var pool in _pools.Snapshot())
+        {
+            keys.Add((pool.Key.ToString(), "connect"));
+            keys.Add((pool.Key.ToString(), "login"));
+        }
+        var result = new List<Measurement<long>>(keys.Count);
+        foreach (var key in keys)
+        {
+            result.Add(new(_failures.GetValueOrDefault(key), Tag(PoolNameTag, key.Pool), Tag(ErrorTypeTag, key.Stage)));
+        }
+        return result;
+    }
+
+    private List<Measurement<long>> ObserveReloads() =>
+    [
+        new(Interlocked.Read(ref _reloads), Tag(ReloadResultTag, "applied")),
+        new(Interlocked.Read(ref _failedReloads), Tag(ReloadResultTag, "failed")),
+    ];
+
+    private List<Measurement<long>> ObserveLimits()
+    {
+        var config = _config();
+        var result = new List<Measurement<long>>
+        {
+            new(config.MaxClientConn, Tag(SettingTag, "max_client_conn")),
+        };
+        void Add(string setting, int value, string? key = null, string? name = null)
+        {
+            if (value > 0)
+            {
+                result.Add(key is null ? new(value, Tag(SettingTag, setting)) : new(value, Tag(SettingTag, setting), Tag(key, name!)));
+            }
+        }
+        Add("max_server_connections", config.MaxServerConnections);
+        Add("max_waiting_clients", config.MaxWaitingClients);
+        Add("max_db_connections", config.MaxDbConnections);
+        Add("max_user_connections", config.MaxUserConnections);
+        foreach (var (name, database) in config.Databases.OrderBy(d => d.Key, StringComparer.Ordinal))
+        {
+            Add("max_db_connections", database.MaxDbConnections ?? config.MaxDbConnections, DatabaseTag, name);
+        }
+        foreach (var (name, user) in config.Users.OrderBy(u => u.Key, StringComparer.Ordinal))
+        {
+            if (user.MaxUserConnections > 0)
+            {
+                Add("max_user_connections", user.MaxUserConnections, UserTag, name);
+            }
+        }
+        return result;
     }
 
     private List<Measurement<long>> ObserveCount()

@@ -12,7 +12,7 @@ internal static class AdminEndpoints
     private static readonly string Version =
         typeof(GatewayServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static void Map(WebApplication app, GatewayServer gateway, MeterAggregator meter, ReadinessProbe readiness)
+    public static void Map(WebApplication app, GatewayServer gateway, MeterAggregator meter, RuntimeMetrics runtime, ReadinessProbe readiness)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
         app.MapGet("/readyz", async (CancellationToken cancellationToken) =>
@@ -31,6 +31,7 @@ internal static class AdminEndpoints
             var text = new PrometheusText();
             PgBouncerMetrics.Write(text, gateway, Version);
             OpenTelemetryMetrics.Write(text, meter);
+            runtime.Write(text);
             return Results.Text(text.ToString(), PrometheusText.ContentType);
         });
         guarded.MapGet("/api/pools", () => Results.Json(ApiViews.Pools(gateway), AdminJsonContext.Default.IReadOnlyListPoolDocument));

@@ -19,11 +19,13 @@ internal sealed class AdminHttpServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly MeterAggregator _meter;
+    private readonly RuntimeMetrics _runtime;
 
-    private AdminHttpServer(WebApplication app, MeterAggregator meter)
+    private AdminHttpServer(WebApplication app, MeterAggregator meter, RuntimeMetrics runtime)
     {
         _app = app;
         _meter = meter;
+        _runtime = runtime;
     }
 
     /// <summary>Where it listens (the real port when configured with port 0).</summary>
@@ -53,8 +55,9 @@ internal sealed class AdminHttpServer : IAsyncDisposable
         });
         var app = builder.Build();
         var meter = new MeterAggregator(gateway.Metrics);
-        AdminEndpoints.Map(app, gateway, meter, new ReadinessProbe(gateway, TimeProvider.System));
-        var server = new AdminHttpServer(app, meter);
+        var runtime = new RuntimeMetrics();
+        AdminEndpoints.Map(app, gateway, meter, runtime, new ReadinessProbe(gateway, TimeProvider.System));
+        var server = new AdminHttpServer(app, meter, runtime);
         try
         {
             await app.StartAsync().ConfigureAwait(false);
@@ -81,5 +84,6 @@ internal sealed class AdminHttpServer : IAsyncDisposable
         }
         await _app.DisposeAsync().ConfigureAwait(false);
         _meter.Dispose();
+        _runtime.Dispose();
     }
 }

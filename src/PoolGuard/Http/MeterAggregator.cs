@@ -38,7 +38,7 @@ internal sealed class MeterAggregator : IDisposable
         {
             if (instrument.IsObservable)
             {
-                _observations?.Add(new(instrument.Name, value, Tag(tags, GatewayMetrics.PoolNameTag), Tag(tags, GatewayMetrics.StateTag)));
+                _observations?.Add(new(instrument, value, Copy(tags)));
             }
             else
             {
@@ -48,8 +48,30 @@ internal sealed class MeterAggregator : IDisposable
         _listener.Start();
     }
 
-    /// <summary>One gauge reading: instrument, value, pool and (for the count) state.</summary>
-    public sealed record Observation(string Instrument, long Value, string Pool, string? State);
+    /// <summary>One reading of an observable instrument, with its tags (at scrape time only, so copying them is fine).</summary>
+    public sealed record Observation(Instrument Source, long Value, IReadOnlyList<KeyValuePair<string, string>> Tags)
+    {
+        public string Instrument => Source.Name;
+
+        public string Pool => TagValue(GatewayMetrics.PoolNameTag) ?? "";
+
+        public string? State => TagValue(GatewayMetrics.StateTag);
+
+        /// <summary>A counter (only ever rises) rather than a gauge.</summary>
+        public bool IsCounter => Source is ObservableCounter<long>;
+
+        private string? TagValue(string key) => Tags.FirstOrDefault(t => t.Key == key).Value;
+    }
+
+    private static KeyValuePair<string, string>[] Copy(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var copy = new KeyValuePair<string, string>[tags.Length];
+        for (var i = 0; i < tags.Length; i++)
+        {
+            copy[i] = new(tags[i].Key, tags[i].Value as string ?? Convert.ToString(tags[i].Value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        }
+        return copy;
+    }
 
     /// <summary>A histogram's or counter's accumulated values for one pool.</summary>
     public sealed class Series(string instrument, string pool)

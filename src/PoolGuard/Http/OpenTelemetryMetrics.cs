@@ -29,6 +29,26 @@ internal static class OpenTelemetryMetrics
         ("db.client.connection.use_time", "db_client_connection_use_time_seconds", "Time between a client getting a server connection and giving it back"),
     ];
 
+    /// <summary>
+    /// PoolGuard's own observable instruments beyond the db.client.connection.* family (refusals,
+    /// failures, reloads, caps), each a family named by <see cref="PrometheusNames"/> with every tag as a label.
+    /// </summary>
+    private static void WriteOthers(PrometheusText text, IReadOnlyList<MeterAggregator.Observation> observed)
+    {
+        var known = Gauges.Select(g => g.Instrument).ToHashSet(StringComparer.Ordinal);
+        foreach (var family in observed.Where(o => !known.Contains(o.Instrument)).GroupBy(o => o.Instrument).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var first = family.First();
+            var name = PrometheusNames.Metric(first.Instrument, first.Source.Unit, first.IsCounter);
+            text.Family(name, first.IsCounter ? "counter" : "gauge", first.Source.Description ?? first.Instrument);
+            foreach (var o in family)
+            {
+                var labels = o.Tags.Select(t => (PrometheusNames.Label(t.Key), t.Value)).ToArray();
+                text.Sample(name, o.Value, labels);
+            }
+        }
+    }
+
     public static void Write(PrometheusText text, MeterAggregator meter)
     {
         var observed = meter.Observe();
@@ -51,6 +71,8 @@ internal static class OpenTelemetryMetrics
                 }
             }
         }
+
+        WriteOthers(text, observed);
 
         var accumulated = meter.Accumulated();
         text.Family("db_client_connection_timeouts_total", "counter", "Clients that gave up waiting for a connection after query_wait_timeout");
