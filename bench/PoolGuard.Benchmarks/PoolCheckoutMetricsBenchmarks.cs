@@ -32,8 +32,9 @@ public class PoolCheckoutMetricsBenchmarks
     public void Setup()
     {
         var (near, _) = _rig.Pair();
-        (_pools, _pool) = SeededPools.WithOneIdleServer(new PoolGuardConfig { DefaultPoolSize = 20 }, _rig.Transport(near, isServer: true));
-        _metrics = new GatewayMetrics(_pools, new EventLog(TimeProvider.System));
+        var config = new PoolGuardConfig { DefaultPoolSize = 20 };
+        (_pools, _pool) = SeededPools.WithOneIdleServer(config, _rig.Transport(near, isServer: true));
+        _metrics = new GatewayMetrics(_pools, new EventLog(TimeProvider.System), () => config);
         _listener = Listening ? new MeterAggregator(_metrics) : null;
     }
 
