@@ -7,7 +7,6 @@ internal static class ShowPools
 {
     public static ConsoleTable Run(ConsoleContext context)
     {
-        var modes = context.Gateway.Pools.ListPools().ToDictionary(p => p.Key, p => p.Mode);
         var rows = new List<string?[]>();
         foreach (var pool in context.Gateway.Pools.Snapshot().OrderBy(p => p.Key.Database, StringComparer.Ordinal).ThenBy(p => p.Key.User, StringComparer.Ordinal))
         {
@@ -18,7 +17,7 @@ internal static class ShowPools
                 N(pool.ClientsActive), N(pool.ClientsWaiting), "0", "0",
                 N(pool.ServersActive), "0", "0", N(pool.ServersIdle), N(pool.ServersUsed), "0", N(pool.ServersLogin),
                 N(maxWaitMicroseconds / 1_000_000), N(maxWaitMicroseconds % 1_000_000),
-                modes.TryGetValue(pool.Key, out var mode) ? PgBouncerConfigListing.PoolModeText(mode) : null,
+                PgBouncerConfigListing.PoolModeText(pool.Mode),
                 null,
             ]);
         }

@@ -28,7 +28,10 @@ public sealed class EventLog
         }
     }
 
-    /// <summary>Called for every event, on the publishing thread; handlers must be quick and not throw.</summary>
+    /// <summary>
+    /// Called for every event on a thread-pool thread, queued by the publisher (who may hold a pool
+    /// lock), so handlers may see events slightly after they happened; they must be quick and not throw.
+    /// </summary>
     public event Action<GatewayEvent>? Published;
 
     internal void Publish(GatewayEventKind kind, string? pool, string detail, IReadOnlyDictionary<string, long>? numbers = null)

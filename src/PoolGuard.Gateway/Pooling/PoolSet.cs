@@ -83,7 +83,7 @@ internal sealed partial class PoolSet
                     pool.ClientsIn(ClientState.Active), pool.ClientsIn(ClientState.Waiting),
                     pool.ServersIn(ServerState.Active), pool.ServersIn(ServerState.Idle),
                     pool.ServersIn(ServerState.Used), pool.ServersIn(ServerState.Login),
-                    pool.PoolSize, maxWait));
+                    pool.PoolSize, maxWait, pool.Mode));
             }
             return result;
         }

@@ -1,6 +1,9 @@
 namespace PoolGuard.Gateway.Pooling;
 
-/// <summary>One pool's numbers at one instant, all read under the same lock so they add up.</summary>
+/// <summary>
+/// One pool's numbers at one instant, all read under the same lock so they add up, with the pooling
+/// mode in force for it (the user's pool_mode over the database's over the global one).
+/// </summary>
 public sealed record PoolSnapshot(
     PoolKey Key,
     int ClientsActive,
@@ -10,7 +13,8 @@ public sealed record PoolSnapshot(
     int ServersUsed,
     int ServersLogin,
     int PoolSize,
-    TimeSpan MaxWait)
+    TimeSpan MaxWait,
+    Config.Model.PoolMode Mode = Config.Model.PoolMode.Session)
 {
     public int ServersTotal => ServersActive + ServersIdle + ServersUsed + ServersLogin;
 }

@@ -9,14 +9,13 @@ internal static class ApiViews
 {
     public static IReadOnlyList<PoolDocument> Pools(GatewayServer gateway)
     {
-        var config = gateway.Config;
         return
         [
             .. gateway.GetPools()
                 .OrderBy(p => p.Key.Database, StringComparer.Ordinal).ThenBy(p => p.Key.User, StringComparer.Ordinal)
                 .Select(p => new PoolDocument(
                     p.Key.Database, p.Key.User,
-                    PgBouncerConfigListing.PoolModeText(config.Databases.TryGetValue(p.Key.Database, out var entry) && entry.PoolMode is { } mode ? mode : config.PoolMode),
+                    PgBouncerConfigListing.PoolModeText(p.Mode),
                     p.ClientsActive, p.ClientsWaiting, p.ServersActive, p.ServersIdle, p.ServersUsed, p.ServersLogin,
                     p.PoolSize, p.MaxWait.TotalMilliseconds)),
         ];

@@ -96,6 +96,26 @@ public sealed class AdminHttpTests
     }
 
     [SkippableFact]
+    public async Task Api_pools_reports_the_pool_mode_in_force_a_users_own_over_the_database_and_the_global_one()
+    {
+        await using var http = await AdminHttpHarness.StartAsync(c => c with
+        {
+            PoolMode = Config.Model.PoolMode.Session,
+            Users = new Dictionary<string, Config.Model.UserEntry>(c.Users)
+            {
+                [Roles.Scram] = c.Users[Roles.Scram] with { PoolMode = Config.Model.PoolMode.Transaction },
+            },
+        });
+        await using var session = await http.Gateway.OpenAndQueryAsync().WaitAsync(Bound);
+        await using var transaction = await http.Gateway.OpenAndQueryAsync(Roles.Scram, Roles.ScramPassword).WaitAsync(Bound);
+
+        var pools = JsonDocument.Parse(await http.GetStringAsync("/api/pools").WaitAsync(Bound)).RootElement.EnumerateArray().ToList();
+        string Mode(string user) => pools.Single(p => p.GetProperty("user").GetString() == user).GetProperty("pool_mode").GetString()!;
+        Assert.Equal("session", Mode(Roles.App));
+        Assert.Equal("transaction", Mode(Roles.Scram));
+    }
+
+    [SkippableFact]
     public async Task Api_events_pages_with_since_and_lists_the_newest_last()
     {
         await using var http = await AdminHttpHarness.StartAsync();
