@@ -1,7 +1,7 @@
 using PoolGuard.Config;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Clients;
-using PoolGuard.Gateway.Events;
+using PoolGuard.Gateway.Control;
 using PoolGuard.Protocol.Errors;
 
 namespace PoolGuard.Gateway.Admin;
@@ -14,8 +14,6 @@ namespace PoolGuard.Gateway.Admin;
 /// </summary>
 internal static class ControlCommands
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
-
     public static readonly ConsoleCommand[] All =
     [
         new("PAUSE", "PAUSE [db]", AdminOnly: true, PauseAsync),
@@ -31,61 +29,30 @@ internal static class ControlCommands
         new("SHUTDOWN", "SHUTDOWN [WAIT_FOR_SERVERS|WAIT_FOR_CLIENTS]", AdminOnly: true, Shutdown),
     ];
 
+    // Each command is a thin call into GatewayControl, which checks, acts and publishes the event;
+    // here only the console's argument parsing, waiting and answer remain.
+
     /// <summary>New queries of the database (or all) wait; returns once every server of it is closed.</summary>
     private static async ValueTask PauseAsync(ConsoleContext context, string argument, ConsoleOutput output)
     {
-        var database = OptionalDatabase(context, argument);
-        context.Gateway.Pools.Pause(database);
-        context.Gateway.Events.Publish(GatewayEventKind.Paused, database is null ? null : PoolOf(database), $"PAUSE {argument}".Trim() + " by " + context.User);
-        await UntilAsync(context, () => context.Gateway.Pools.OpenServersOf(database) == 0, "PAUSE").ConfigureAwait(false);
+        var database = Database(argument);
+        Run(() => context.Gateway.Control.Pause(database, context.User));
+        await WaitAsync(context.Gateway.Control.WhenPausedAsync(database, context.Cancelled), "PAUSE").ConfigureAwait(false);
         output.Complete("PAUSE");
     }
 
-    private static ValueTask Resume(ConsoleContext context, string argument, ConsoleOutput output)
-    {
-        var database = OptionalDatabase(context, argument);
-        context.Gateway.Pools.Resume(database);
-        context.Gateway.Events.Publish(GatewayEventKind.Resumed, database is null ? null : PoolOf(database), $"RESUME {argument}".Trim() + " by " + context.User);
-        output.Complete("RESUME");
-        return ValueTask.CompletedTask;
-    }
+    private static ValueTask Resume(ConsoleContext context, string argument, ConsoleOutput output) =>
+        Done(output, "RESUME", () => context.Gateway.Control.Resume(Database(argument), context.User));
 
-    private static ValueTask Disable(ConsoleContext context, string argument, ConsoleOutput output)
-    {
-        context.Gateway.DisabledDatabases[RequiredDatabase(context, argument, "DISABLE")] = true;
-        output.Complete("DISABLE");
-        return ValueTask.CompletedTask;
-    }
+    private static ValueTask Disable(ConsoleContext context, string argument, ConsoleOutput output) =>
+        Done(output, "DISABLE", () => context.Gateway.Control.Disable(argument.Trim(), context.User));
 
-    private static ValueTask Enable(ConsoleContext context, string argument, ConsoleOutput output)
-    {
-        context.Gateway.DisabledDatabases.TryRemove(RequiredDatabase(context, argument, "ENABLE"), out _);
-        output.Complete("ENABLE");
-        return ValueTask.CompletedTask;
-    }
+    private static ValueTask Enable(ConsoleContext context, string argument, ConsoleOutput output) =>
+        Done(output, "ENABLE", () => context.Gateway.Control.Enable(argument.Trim(), context.User));
 
     /// <summary>Drops every client and server of the database (or all) now; the database stays paused until RESUME.</summary>
-    private static ValueTask Kill(ConsoleContext context, string argument, ConsoleOutput output)
-    {
-        var database = OptionalDatabase(context, argument);
-        context.Gateway.Pools.Pause(database);
-        var reason = PgError.Fatal(SqlState.AdminShutdown, "terminating connection due to administrator command (KILL)",
-            "an administrator killed this database's connections on the admin console; new ones wait until RESUME");
-        var killed = 0;
-        foreach (var client in context.Gateway.Registry.Clients)
-        {
-            if (!client.IsConsole && (database is null || client.Database == database))
-            {
-                client.RequestShutdown(reason);
-                killed++;
-            }
-        }
-        context.Gateway.Events.Publish(GatewayEventKind.Paused, database is null ? null : PoolOf(database),
-            $"KILL {argument}".Trim() + $" by {context.User}: {killed} client(s) disconnected",
-            new Dictionary<string, long> { ["clients_killed"] = killed });
-        output.Complete("KILL");
-        return ValueTask.CompletedTask;
-    }
+    private static ValueTask Kill(ConsoleContext context, string argument, ConsoleOutput output) =>
+        Done(output, "KILL", () => context.Gateway.Control.Kill(Database(argument), context.User));
 
     private static ValueTask KillClient(ConsoleContext context, string argument, ConsoleOutput output)
     {
@@ -93,41 +60,25 @@ internal static class ControlCommands
         {
             throw Usage("KILL_CLIENT needs the client's id, as SHOW CLIENTS lists it");
         }
-        var client = context.Gateway.Registry.Clients.FirstOrDefault(c => c.ProcessId == id)
-            ?? throw new ConsoleCommandException(PgError.Error(SqlState.UndefinedObject, $"no client with id {id}", "SHOW CLIENTS lists the clients and their ids"));
-        client.RequestShutdown(PgError.Fatal(SqlState.AdminShutdown, "terminating connection due to administrator command (KILL_CLIENT)"));
-        output.Complete("KILL_CLIENT");
-        return ValueTask.CompletedTask;
+        return Done(output, "KILL_CLIENT", () => context.Gateway.Control.KillClient(id, context.User));
     }
 
     /// <summary>Every server of the database (or all) is closed once released, so new ones are made (e.g. after a failover).</summary>
-    private static ValueTask Reconnect(ConsoleContext context, string argument, ConsoleOutput output)
-    {
-        var database = OptionalDatabase(context, argument);
-        foreach (var server in context.Gateway.Registry.Servers())
-        {
-            if (database is null || server.Pool.Key.Database == database)
-            {
-                server.CloseNeeded = true;
-            }
-        }
-        context.Gateway.Pools.CloseIdleMarked();
-        output.Complete("RECONNECT");
-        return ValueTask.CompletedTask;
-    }
+    private static ValueTask Reconnect(ConsoleContext context, string argument, ConsoleOutput output) =>
+        Done(output, "RECONNECT", () => context.Gateway.Control.Reconnect(Database(argument), context.User));
 
     /// <summary>Returns once no server of the database (or any) is still waiting to be closed after RECONNECT or RELOAD.</summary>
     private static async ValueTask WaitCloseAsync(ConsoleContext context, string argument, ConsoleOutput output)
     {
-        var database = OptionalDatabase(context, argument);
-        await UntilAsync(context, () => !context.Gateway.Registry.Servers().Any(s =>
-            s.CloseNeeded && s.State != Pooling.ServerState.Closed && (database is null || s.Pool.Key.Database == database)), "WAIT_CLOSE").ConfigureAwait(false);
+        Task waiting = Task.CompletedTask;
+        Run(() => waiting = context.Gateway.Control.WhenMarkedClosedAsync(Database(argument), context.Cancelled));
+        await WaitAsync(waiting, "WAIT_CLOSE").ConfigureAwait(false);
         output.Complete("WAIT_CLOSE");
     }
 
     private static ValueTask Reload(ConsoleContext context, string argument, ConsoleOutput output)
     {
-        var outcome = context.Gateway.Server!.Reload();
+        var outcome = context.Gateway.Control.Reload();
         if (!outcome.Applied)
         {
             throw new ConsoleCommandException(PgError.Error(SqlState.InvalidParameterValue,
@@ -155,19 +106,7 @@ internal static class ControlCommands
         {
             value = value[1..^1].Replace("''", "'", StringComparison.Ordinal);
         }
-        Config.Model.PoolGuardConfig changed;
-        try
-        {
-            changed = ConfigSetting.With(context.Gateway.Config, key, value);
-        }
-        catch (ConfigException ex)
-        {
-            throw new ConsoleCommandException(PgError.Error(SqlState.InvalidParameterValue,
-                string.Join("; ", ex.Errors.Select(e => e.ToString())), "SHOW CONFIG lists the settings and which can change"));
-        }
-        context.Gateway.Server!.Apply(changed);
-        output.Complete("SET");
-        return ValueTask.CompletedTask;
+        return Done(output, "SET", () => context.Gateway.Control.Set(key, value));
     }
 
     /// <summary>
@@ -191,37 +130,39 @@ internal static class ControlCommands
         return ValueTask.CompletedTask;
     }
 
-    private static async Task UntilAsync(ConsoleContext context, Func<bool> done, string command)
+    private static string? Database(string argument) => argument.Trim() is { Length: > 0 } name ? name : null;
+
+    /// <summary>Runs a control action; its refusal becomes the console's error.</summary>
+    private static void Run(Action action)
     {
         try
         {
-            while (!done())
-            {
-                await Task.Delay(PollInterval, context.Cancelled).ConfigureAwait(false);
-            }
+            action();
+        }
+        catch (GatewayControlException ex)
+        {
+            throw new ConsoleCommandException(ex.Error);
+        }
+    }
+
+    private static ValueTask Done(ConsoleOutput output, string tag, Action action)
+    {
+        Run(action);
+        output.Complete(tag);
+        return ValueTask.CompletedTask;
+    }
+
+    private static async Task WaitAsync(Task waiting, string command)
+    {
+        try
+        {
+            await waiting.ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             throw new ConsoleCommandException(PgError.Error(SqlState.QueryCanceled, $"{command} interrupted: the console connection or the gateway is closing"));
         }
     }
-
-    private static string? OptionalDatabase(ConsoleContext context, string argument)
-    {
-        var name = argument.Trim();
-        if (name.Length == 0)
-        {
-            return null;
-        }
-        return context.Gateway.Config.FindDatabase(name) is not null
-            ? name
-            : throw new ConsoleCommandException(PgError.Error(SqlState.InvalidCatalogName, $"no database \"{name}\" in the configuration", "SHOW DATABASES lists them"));
-    }
-
-    private static string RequiredDatabase(ConsoleContext context, string argument, string command) =>
-        OptionalDatabase(context, argument) ?? throw Usage($"{command} needs a database name");
-
-    private static string PoolOf(string database) => database + "/*";
 
     private static ConsoleCommandException Usage(string message) =>
         new(PgError.Error(SqlState.SyntaxError, message, "SHOW HELP lists the commands"));

@@ -29,6 +29,14 @@ public enum GatewayEventKind
     Paused,
     /// <summary>RESUME on the admin console.</summary>
     Resumed,
+    /// <summary>DISABLE: the database refuses new clients until ENABLE.</summary>
+    Disabled,
+    /// <summary>ENABLE: the database takes new clients again.</summary>
+    Enabled,
+    /// <summary>KILL_CLIENT: one client disconnected by an administrator.</summary>
+    ClientKilled,
+    /// <summary>RECONNECT: the database's (or every) server is replaced, idle ones at once, the rest when released.</summary>
+    ServersReconnected,
     /// <summary>A graceful shutdown began: no new clients, transactions under way may finish (client count attached).</summary>
     ShutdownStarted,
     /// <summary>The gateway stopped.</summary>

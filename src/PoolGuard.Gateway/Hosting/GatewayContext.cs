@@ -25,6 +25,7 @@ internal sealed class GatewayContext
         Metrics = new Telemetry.GatewayMetrics(Pools, Events, () => Config);
         Connector = new ServerConnector(() => Config.ServerConnectTimeout, Tls, Registry, Metrics);
         Inspector = new GatewayInspector(this);
+        Control = new Control.GatewayControl(this);
         Cancels = new CancelRouter(() => Config.ServerConnectTimeout, Tls);
         Logger = loggerFactory.CreateLogger("PoolGuard.Gateway");
     }
@@ -43,6 +44,7 @@ internal sealed class GatewayContext
     public ServerConnector Connector { get; }
     public ConnectionRegistry Registry { get; }
     public GatewayInspector Inspector { get; }
+    public Control.GatewayControl Control { get; }
     public CancelRouter Cancels { get; }
     public Telemetry.GatewayMetrics Metrics { get; }
 

@@ -44,6 +44,9 @@ public sealed partial class GatewayServer : IAsyncDisposable
 
     public EventLog Events => _gateway.Events;
 
+    /// <summary>Pause, resume, disable, enable, kill, reconnect, reload, set: each publishes its event.</summary>
+    public Control.GatewayControl Control => _gateway.Control;
+
     /// <summary>Client connections open right now, in any state.</summary>
     public int ClientConnections => Volatile.Read(ref _clientCount);
 

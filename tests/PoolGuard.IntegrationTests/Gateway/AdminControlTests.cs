@@ -1,5 +1,6 @@
 using Npgsql;
 using PoolGuard.Config.Model;
+using PoolGuard.Gateway.Events;
 using PoolGuard.IntegrationTests.Infrastructure;
 using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
 
@@ -91,6 +92,29 @@ public sealed class AdminControlTests
         await OkAsync(console, "RESUME");
         await using var served = await newcomer.WaitAsync(Bound);
         Assert.Equal(1, await QueryAsync(served, "select 1"));
+    }
+
+    [SkippableFact]
+    public async Task Every_action_publishes_its_event_naming_who_asked_and_a_refused_one_publishes_none()
+    {
+        await using var gateway = StartGateway();
+        await using var client = await gateway.OpenAsync();
+        Assert.Equal(1, await QueryAsync(client, "select 1"));
+        var id = gateway.Server.GetClients().First(c => c.Database == "app").Id;
+        using var console = await ConsoleClient.LogInAsync(gateway);
+        var before = gateway.Server.Events.Recent().Count;
+
+        foreach (var command in new[] { "DISABLE app", "ENABLE app", "RECONNECT app", "PAUSE app", "RESUME app", $"KILL_CLIENT {id}", "KILL app", "RESUME" })
+        {
+            await OkAsync(console, command);
+        }
+        Assert.Equal("3D000", (await console.QueryAsync("DISABLE nosuchdb")).Error?.Fields()['C']); // refused: no event
+
+        var published = gateway.Server.Events.Recent().Skip(before).Select(e => (Kind: EventKindNames.Of(e.Kind), e.Pool, e.Detail)).ToList();
+        Assert.Equal(["disabled", "enabled", "servers_reconnected", "paused", "resumed", "client_killed", "paused", "resumed"], published.Select(e => e.Kind));
+        Assert.All(published, e => Assert.Contains($"by {Roles.App}", e.Detail, StringComparison.Ordinal));
+        Assert.Equal(["app/*", "app/*", "app/*", "app/*", "app/*", $"app/{Roles.App}", "app/*", null], published.Select(e => e.Pool));
+        Assert.Contains("1 server(s) to be replaced", published[2].Detail, StringComparison.Ordinal);
     }
 
     [SkippableFact]
