@@ -10,4 +10,5 @@ namespace PoolGuard.Http;
 [JsonSerializable(typeof(IReadOnlyList<StatsDocument>))]
 [JsonSerializable(typeof(EventPage))]
 [JsonSerializable(typeof(ReadinessDocument))]
+[JsonSerializable(typeof(ControlDocument))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -30,3 +30,6 @@ internal sealed record EventPage(long LastSequence, IReadOnlyList<EventDocument>
 
 /// <summary>Why /readyz says what it says.</summary>
 internal sealed record ReadinessDocument(bool Ready, string Reason, IReadOnlyList<string> ReachableDatabases);
+
+/// <summary>What a control action did: done or refused, in a sentence, with the reload's changes or problems (or a refusal's hint).</summary>
+internal sealed record ControlDocument(string Action, string? Database, bool Done, string Detail, IReadOnlyList<string> Notes);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Npgsql;
+using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.IntegrationTests.Infrastructure;
 using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
@@ -113,6 +114,54 @@ public sealed class AdminHttpTests
         string Mode(string user) => pools.Single(p => p.GetProperty("user").GetString() == user).GetProperty("pool_mode").GetString()!;
         Assert.Equal("session", Mode(Roles.App));
         Assert.Equal("transaction", Mode(Roles.Scram));
+    }
+
+    [SkippableFact]
+    public async Task The_control_api_acts_through_the_same_control_as_the_console_and_only_with_a_token()
+    {
+        const string token = "control-token-for-tests";
+        await using (var open = await AdminHttpHarness.StartAsync())
+        {
+            using var forbidden = await open.SendAsync(HttpMethod.Post, "/api/control/pause?database=app").WaitAsync(Bound);
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            Assert.Contains("admin_http_token", await forbidden.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.DoesNotContain(open.Gateway.Server.Events.Recent(), e => e.Kind == GatewayEventKind.Paused);
+        }
+
+        await using var http = await AdminHttpHarness.StartAsync(c => c with { AdminHttpToken = token });
+        using (var wrong = await http.SendAsync(HttpMethod.Post, "/api/control/pause?database=app", "not-the-token").WaitAsync(Bound))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path)
+        {
+            using var response = await http.SendAsync(HttpMethod.Post, path, token).WaitAsync(Bound);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+
+        var paused = await PostAsync("/api/control/pause?database=app");
+        Assert.Equal(HttpStatusCode.OK, paused.Status);
+        Assert.True(paused.Body.GetProperty("done").GetBoolean());
+        // Paused for real: a new client's first query waits, and RESUME over HTTP lets it through.
+        var waiting = http.Gateway.OpenAndQueryAsync();
+        await Eventually.AssertAsync(() => http.Gateway.Pool()?.ClientsWaiting ?? 0, n => n == 1, Bound, "a client waiting while paused");
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/api/control/resume?database=app")).Status);
+        await using (await waiting.WaitAsync(Bound))
+        {
+        }
+
+        var unknown = await PostAsync("/api/control/disable?database=nosuchdb");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("nosuchdb", unknown.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await PostAsync("/api/control/kill-client?id=999999999")).Status);
+        var reload = await PostAsync("/api/control/reload");
+        Assert.Equal((HttpStatusCode)422, reload.Status);
+        Assert.Contains("without a configuration file", reload.Body.GetProperty("notes")[0].GetString(), StringComparison.Ordinal);
+
+        var events = http.Gateway.Server.Events.Recent().Where(e => e.Kind is GatewayEventKind.Paused or GatewayEventKind.Resumed).ToList();
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Contains("by admin HTTP (127.0.0.1:", e.Detail, StringComparison.Ordinal));
     }
 
     [SkippableFact]

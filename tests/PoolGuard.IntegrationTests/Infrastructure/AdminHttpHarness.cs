@@ -32,9 +32,11 @@ internal sealed class AdminHttpHarness : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
-    public async Task<HttpResponseMessage> SendAsync(string path, string? token = null)
+    public Task<HttpResponseMessage> SendAsync(string path, string? token = null) => SendAsync(HttpMethod.Get, path, token);
+
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? token = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(method, path);
         if (token is not null)
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

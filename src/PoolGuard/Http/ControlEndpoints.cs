@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using PoolGuard.Gateway.Control;
+using PoolGuard.Gateway.Hosting;
+using PoolGuard.Protocol.Errors;
+
+namespace PoolGuard.Http;
+
+/// <summary>
+/// POST /api/control/{action}: the admin console's PAUSE, RESUME, DISABLE, ENABLE, KILL, KILL_CLIENT,
+/// RECONNECT and RELOAD over HTTP, through the same <see cref="GatewayControl"/> (so each publishes its
+/// event, naming "admin HTTP" and the caller's address). Reading is open without a token on loopback;
+/// acting is not: with no admin_http_token set these answer 403, since anyone who can reach the port
+/// could otherwise pause the database.
+/// </summary>
+internal static class ControlEndpoints
+{
+    public static void Map(RouteGroupBuilder guarded, GatewayServer gateway)
+    {
+        var control = gateway.Control;
+        guarded.MapPost("/api/control/pause", (HttpContext http, string? database) => Act(http, gateway, "pause", database, by => control.Pause(database, by)));
+        guarded.MapPost("/api/control/resume", (HttpContext http, string? database) => Act(http, gateway, "resume", database, by => control.Resume(database, by)));
+        guarded.MapPost("/api/control/disable", (HttpContext http, string? database) => Act(http, gateway, "disable", database, by => control.Disable(database ?? "", by)));
+        guarded.MapPost("/api/control/enable", (HttpContext http, string? database) => Act(http, gateway, "enable", database, by => control.Enable(database ?? "", by)));
+        guarded.MapPost("/api/control/kill", (HttpContext http, string? database) =>
+            Act(http, gateway, "kill", database, by => $"{control.Kill(database, by)} client(s) disconnected"));
+        guarded.MapPost("/api/control/kill-client", (HttpContext http, long id) => Act(http, gateway, "kill-client", null, by => control.KillClient(id, by)));
+        guarded.MapPost("/api/control/reconnect", (HttpContext http, string? database) =>
+            Act(http, gateway, "reconnect", database, by => $"{control.Reconnect(database, by)} server(s) to be replaced"));
+        guarded.MapPost("/api/control/reload", (HttpContext http) =>
+        {
+            if (Refuse(gateway) is { } refused)
+            {
+                return refused;
+            }
+            var outcome = control.Reload();
+            return Results.Json(new ControlDocument("reload", null, outcome.Applied,
+                    outcome.Applied ? $"{outcome.Changes.Count} change(s) in force" : "refused; the previous configuration stays in force",
+                    outcome.Applied ? outcome.Changes : outcome.Problems),
+                AdminJsonContext.Default.ControlDocument, statusCode: outcome.Applied ? 200 : 422);
+        });
+    }
+
+    private static IResult Act(HttpContext http, GatewayServer gateway, string action, string? database, Action<string> act) =>
+        Act(http, gateway, action, database, by =>
+        {
+            act(by);
+            return "done";
+        });
+
+    private static IResult Act(HttpContext http, GatewayServer gateway, string action, string? database, Func<string, string> act)
+    {
+        if (Refuse(gateway) is { } refused)
+        {
+            return refused;
+        }
+        var by = $"admin HTTP ({http.Connection.RemoteIpAddress}:{http.Connection.RemotePort})";
+        try
+        {
+            var detail = act(by);
+            return Results.Json(new ControlDocument(action, database, true, detail, []), AdminJsonContext.Default.ControlDocument);
+        }
+        catch (GatewayControlException ex)
+        {
+            var status = ex.Error.Code is SqlState.InvalidCatalogName or SqlState.UndefinedObject ? 404 : 400;
+            return Results.Json(new ControlDocument(action, database, false, ex.Error.Message, ex.Error.Hint is { } hint ? [hint] : []),
+                AdminJsonContext.Default.ControlDocument, statusCode: status);
+        }
+    }
+
+    private static IResult? Refuse(GatewayServer gateway) =>
+        gateway.Config.AdminHttpToken.Length == 0
+            ? Results.Text("forbidden: the control API needs admin_http_token set (anyone who can reach this port could otherwise pause or kill the database)\n",
+                "text/plain; charset=utf-8", statusCode: 403)
+            : null;
+}
