@@ -8,13 +8,29 @@ using PoolGuard.Gateway.Stats;
 namespace PoolGuard.Gateway.Admin;
 
 /// <summary>
-/// Read-only views of the gateway's live state, shared by the admin console and GatewayServer's public
-/// methods (and so the admin HTTP API): the same numbers whichever way they are asked for. Counts come
+/// The gateway's <see cref="View.IGatewayView"/>: read-only views of its live state, shared by the
+/// admin console, the HTTP API and the metrics: the same numbers whichever way they are asked for. Counts come
 /// from the pool set's snapshot; connection lists from the registry, read without any lock, so a
 /// connection changing state while it is listed shows its old or its new state.
 /// </summary>
-internal sealed class GatewayInspector(GatewayContext gateway)
+internal sealed class GatewayInspector(GatewayContext gateway) : View.IGatewayView
 {
+    public IReadOnlyList<PoolSnapshot> Pools() => gateway.Pools.Snapshot();
+
+    public IReadOnlyList<Events.GatewayEvent> EventsSince(long sequence) => gateway.Events.Since(sequence);
+
+    public View.GatewayState State()
+    {
+        var config = gateway.Config;
+        return new View.GatewayState(
+            gateway.Server?.IsAccepting ?? false,
+            gateway.Pools.AllPaused,
+            [.. config.Databases.Keys.Where(gateway.Pools.IsPaused).Order(StringComparer.Ordinal)],
+            [.. gateway.DisabledDatabases.Keys.Order(StringComparer.Ordinal)],
+            gateway.Server?.ClientConnections ?? 0,
+            gateway.Pools.OpenServers);
+    }
+
     public IReadOnlyList<ClientConnectionInfo> Clients()
     {
         var result = new List<ClientConnectionInfo>();

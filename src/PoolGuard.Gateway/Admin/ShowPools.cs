@@ -2,13 +2,13 @@ using PoolGuard.Config.PgBouncer;
 
 namespace PoolGuard.Gateway.Admin;
 
-/// <summary>SHOW POOLS: one row per (database, user) pool, counts from the same snapshot GatewayServer.GetPools() returns.</summary>
+/// <summary>SHOW POOLS: one row per (database, user) pool, counts from the same snapshot the gateway's view (IGatewayView.Pools) returns.</summary>
 internal static class ShowPools
 {
     public static ConsoleTable Run(ConsoleContext context)
     {
         var rows = new List<string?[]>();
-        foreach (var pool in context.Gateway.Pools.Snapshot().OrderBy(p => p.Key.Database, StringComparer.Ordinal).ThenBy(p => p.Key.User, StringComparer.Ordinal))
+        foreach (var pool in context.Inspector.Pools().OrderBy(p => p.Key.Database, StringComparer.Ordinal).ThenBy(p => p.Key.User, StringComparer.Ordinal))
         {
             var maxWaitMicroseconds = (long)pool.MaxWait.TotalMicroseconds;
             rows.Add(

@@ -20,7 +20,7 @@ internal static class ShowSettings
     public static ConsoleTable Databases(ConsoleContext context)
     {
         var config = context.Gateway.Config;
-        var pools = context.Gateway.Pools.Snapshot();
+        var pools = context.Inspector.Pools();
         var clients = context.Inspector.Clients();
         var lifetime = N((long)config.ServerLifetime.TotalSeconds);
         var rows = new List<string?[]>();
@@ -56,7 +56,7 @@ internal static class ShowSettings
     {
         var config = context.Gateway.Config;
         var pools = context.Gateway.Pools.ListPools();
-        var snapshot = context.Gateway.Pools.Snapshot().ToDictionary(p => p.Key);
+        var snapshot = context.Inspector.Pools().ToDictionary(p => p.Key);
         var clients = context.Inspector.Clients();
         var names = new SortedSet<string>(config.Users.Keys, StringComparer.Ordinal);
         names.UnionWith(pools.Select(p => p.Key.User));

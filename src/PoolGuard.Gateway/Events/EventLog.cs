@@ -52,12 +52,15 @@ public sealed class EventLog
     }
 
     /// <summary>Events still in the ring, oldest first.</summary>
-    public IReadOnlyList<GatewayEvent> Recent()
+    public IReadOnlyList<GatewayEvent> Recent() => Since(0);
+
+    /// <summary>Events still in the ring with a sequence number above <paramref name="sequence"/>, oldest first.</summary>
+    public IReadOnlyList<GatewayEvent> Since(long sequence)
     {
         lock (_lock)
         {
-            var list = new List<GatewayEvent>(_ring.Length);
-            var first = Math.Max(1, _sequence - _ring.Length + 1);
+            var first = Math.Max(Math.Max(1, sequence + 1), _sequence - _ring.Length + 1);
+            var list = new List<GatewayEvent>((int)Math.Max(0, Math.Min(_ring.Length, _sequence - first + 1)));
             for (var seq = first; seq <= _sequence; seq++)
             {
                 if (_ring[(int)(seq % _ring.Length)] is { } e && e.Sequence == seq)

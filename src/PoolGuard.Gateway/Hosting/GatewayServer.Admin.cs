@@ -5,16 +5,19 @@ using PoolGuard.Gateway.Stats;
 namespace PoolGuard.Gateway.Hosting;
 
 /// <summary>
-/// Read-only views for the rest of the program (the admin HTTP API): the same numbers the admin
+/// The read surface for the rest of the program (<see cref="View"/>): the same numbers the admin
 /// console's SHOW commands print. And the stats_period timer that turns totals into averages.
 /// </summary>
 public sealed partial class GatewayServer
 {
-    /// <summary>Logged-in clients (pooled and on the admin console), as SHOW CLIENTS lists them.</summary>
-    public IReadOnlyList<ClientConnectionInfo> GetClients() => _gateway.Inspector.Clients();
+    /// <summary>What the console, the HTTP API, the metrics and the tools read: pools, clients, servers, stats, events, state.</summary>
+    public View.IGatewayView View => _gateway.Inspector;
 
-    /// <summary>Open server connections, as SHOW SERVERS lists them.</summary>
-    public IReadOnlyList<ServerConnectionInfo> GetServers() => _gateway.Inspector.Servers();
+    /// <summary>Shorthand for <c>View.Clients()</c>.</summary>
+    public IReadOnlyList<ClientConnectionInfo> GetClients() => View.Clients();
+
+    /// <summary>Shorthand for <c>View.Servers()</c>.</summary>
+    public IReadOnlyList<ServerConnectionInfo> GetServers() => View.Servers();
 
     /// <summary>The gateway's System.Diagnostics.Metrics instruments (meter "PoolGuard").</summary>
     public Telemetry.GatewayMetrics Metrics => _gateway.Metrics;
@@ -22,8 +25,8 @@ public sealed partial class GatewayServer
     /// <summary>True from Start until StopAsync begins: new clients are being accepted.</summary>
     public bool IsAccepting => _listener is not null && !_stopping.IsCancellationRequested;
 
-    /// <summary>Per-database traffic statistics, as SHOW STATS prints them.</summary>
-    public IReadOnlyList<DatabaseStats> GetStats() => _gateway.Inspector.Stats();
+    /// <summary>Shorthand for <c>View.Stats()</c>.</summary>
+    public IReadOnlyList<DatabaseStats> GetStats() => View.Stats();
 
     private async Task StatsLoopAsync()
     {

@@ -53,7 +53,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
     /// <summary>Server connections counted against the caps right now over all pools: open ones, and closed ones until PostgreSQL has ended their backends.</summary>
     public int ServerConnections => _gateway.Pools.OpenServers;
 
-    public IReadOnlyList<PoolSnapshot> GetPools() => _gateway.Pools.Snapshot();
+    public IReadOnlyList<PoolSnapshot> GetPools() => View.Pools();
 
     private EventFile? _eventFile;
 

@@ -38,7 +38,7 @@ internal static class AdminEndpoints
         guarded.MapGet("/api/clients", () => Results.Json(ApiViews.Clients(gateway), AdminJsonContext.Default.IReadOnlyListClientDocument));
         guarded.MapGet("/api/servers", () => Results.Json(ApiViews.Servers(gateway), AdminJsonContext.Default.IReadOnlyListServerDocument));
         guarded.MapGet("/api/stats", () => Results.Json(ApiViews.Stats(gateway), AdminJsonContext.Default.IReadOnlyListStatsDocument));
-        guarded.MapGet("/api/events", (long? since) => Results.Json(ApiViews.Events(gateway.Events, since ?? 0), AdminJsonContext.Default.EventPage));
+        guarded.MapGet("/api/events", (long? since) => Results.Json(ApiViews.Events(gateway, since ?? 0), AdminJsonContext.Default.EventPage));
         ControlEndpoints.Map(guarded, gateway);
     }
 

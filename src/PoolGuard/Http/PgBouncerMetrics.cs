@@ -45,7 +45,7 @@ internal static class PgBouncerMetrics
         text.Family("pgbouncer_version_info", "gauge", "The pgbouncer version info");
         text.Sample("pgbouncer_version_info", 1, ("version", version));
 
-        var pools = gateway.GetPools()
+        var pools = gateway.View.Pools()
             .OrderBy(p => p.Key.Database, StringComparer.Ordinal).ThenBy(p => p.Key.User, StringComparer.Ordinal)
             .ToList();
         foreach (var (name, help, read) in Pools)
@@ -57,7 +57,7 @@ internal static class PgBouncerMetrics
             }
         }
 
-        var stats = gateway.GetStats();
+        var stats = gateway.View.Stats();
         foreach (var (name, help, read) in Stats)
         {
             text.Family(name, "counter", help);

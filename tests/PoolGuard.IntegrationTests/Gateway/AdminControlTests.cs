@@ -118,6 +118,31 @@ public sealed class AdminControlTests
     }
 
     [SkippableFact]
+    public async Task The_view_shows_what_the_actions_did_paused_and_disabled_databases_and_the_connection_totals()
+    {
+        await using var gateway = StartGateway();
+        await using var client = await gateway.OpenAsync();
+        Assert.Equal(1, await QueryAsync(client, "select 1"));
+        using var console = await ConsoleClient.LogInAsync(gateway);
+        var view = gateway.Server.View;
+        var start = view.State();
+        Assert.True(start.Accepting);
+        Assert.Empty(start.PausedDatabases);
+        Assert.Equal(2, start.ClientConnections); // the app client and the console
+        Assert.Equal(gateway.Server.GetPools().Sum(p => p.ServersTotal), start.ServerConnections);
+        var seen = view.EventsSince(0).Last().Sequence;
+
+        await OkAsync(console, "DISABLE app");
+        await OkAsync(console, "PAUSE app");
+        var state = view.State();
+        Assert.Equal(["app"], state.PausedDatabases);
+        Assert.Equal(["app"], state.DisabledDatabases);
+        Assert.False(state.AllPaused);
+        Assert.Equal([GatewayEventKind.Disabled, GatewayEventKind.Paused], view.EventsSince(seen).Select(e => e.Kind));
+        Assert.Equal(PoolMode.Transaction, Assert.Single(view.Pools(), p => p.Key.Database == "app").Mode);
+    }
+
+    [SkippableFact]
     public async Task Kill_client_ends_one_client_and_leaves_the_others()
     {
         await using var gateway = StartGateway();
