@@ -2,6 +2,7 @@ using System.Security.Authentication;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Tls;
 using PoolGuard.Gateway.Transport;
+using PoolGuard.Protocol.Messages;
 using PoolGuard.Protocol.Startup;
 
 namespace PoolGuard.Gateway.Servers;
@@ -14,7 +15,7 @@ namespace PoolGuard.Gateway.Servers;
 /// </summary>
 internal static class ServerTlsNegotiation
 {
-    private static readonly byte[] s_sslRequest = [0, 0, 0, 8, .. BigEndian(StartupCodes.SslRequest)];
+    private static readonly byte[] s_sslRequest = BuildSslRequest();
 
     /// <summary>What to do on the server's answer to SSLRequest; the decision table, apart from the I/O.</summary>
     public enum Step { UseTls, StayPlain, Fail }
@@ -90,11 +91,11 @@ internal static class ServerTlsNegotiation
         }
     }
 
-    private static byte[] BigEndian(int value)
+    private static byte[] BuildSslRequest()
     {
-        var bytes = new byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes, value);
-        return bytes;
+        var packet = new System.Buffers.ArrayBufferWriter<byte>(8);
+        MessageWriter.WriteSslRequest(packet);
+        return packet.WrittenSpan.ToArray();
     }
 }
 

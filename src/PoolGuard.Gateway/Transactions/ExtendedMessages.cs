@@ -4,12 +4,9 @@ using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;
 
-/// <summary>Reading names out of extended-protocol messages and writing the messages the gateway makes up.</summary>
+/// <summary>Reading names out of extended-protocol messages (the messages the gateway makes up are written by PoolGuard.Protocol's MessageWriter).</summary>
 internal static class ExtendedMessages
 {
-    /// <summary>ParseComplete, as the client expects it for a Parse the gateway answered itself.</summary>
-    public static ReadOnlySpan<byte> ParseComplete => [BackendMessage.ParseComplete, 0, 0, 0, 4];
-
     /// <summary>
     /// The NUL-terminated strings at the start of a message's body (after <paramref name="skip"/>
     /// bytes), without their NULs. False when they have not all arrived.
@@ -45,28 +42,5 @@ internal static class ExtendedMessages
         }
         prefix = span[..position];
         return true;
-    }
-
-    public static void WriteParse(IBufferWriter<byte> writer, ReadOnlySpan<byte> nameZ, ReadOnlySpan<byte> rest)
-    {
-        WriteHeader(writer, FrontendMessage.Parse, nameZ.Length + rest.Length);
-        writer.Write(nameZ);
-        writer.Write(rest);
-    }
-
-    /// <summary>Close or Describe of a statement ('S') by name.</summary>
-    public static void WriteStatementMessage(IBufferWriter<byte> writer, byte type, ReadOnlySpan<byte> nameZ)
-    {
-        WriteHeader(writer, type, 1 + nameZ.Length);
-        writer.Write([(byte)'S']);
-        writer.Write(nameZ);
-    }
-
-    public static void WriteHeader(IBufferWriter<byte> writer, byte type, int bodyLength)
-    {
-        var span = writer.GetSpan(MessageHeader.Size);
-        span[0] = type;
-        BinaryPrimitives.WriteInt32BigEndian(span[1..], bodyLength + 4);
-        writer.Advance(MessageHeader.Size);
     }
 }

@@ -44,11 +44,11 @@ internal static class LocalStatementMessages
                     var end = Array.IndexOf(body, (byte)0);
                     var parseRest = body.AsSpan(end + 1);
                     statements.Set(statements.Create(System.Text.Encoding.UTF8.GetString(body, 0, end), parseRest));
-                    writer.Write(ExtendedMessages.ParseComplete);
+                    writer.Write(MessageWriter.ParseComplete);
                     break;
                 case FrontendMessage.Close:
                     statements.Remove(body.AsSpan(1, body.Length - 2));
-                    writer.Write<byte>([BackendMessage.CloseComplete, 0, 0, 0, 4]);
+                    writer.Write(MessageWriter.CloseComplete);
                     break;
                 case FrontendMessage.Sync:
                     MessageWriter.WriteReadyForQuery(writer, TransactionStatus.Idle);

@@ -37,7 +37,7 @@ internal sealed partial class TransactionClientPump
             // server fail the same way, on a statement it surely has, and reword its error.
             var duplicateWriter = Emit();
             EnsurePrepared(duplicateWriter, existing);
-            ExtendedMessages.WriteParse(duplicateWriter, existing.ServerNameZ, existing.ParseRest);
+            MessageWriter.WriteParse(duplicateWriter, existing.ServerNameZ, existing.ParseRest);
             Expect(FrontendMessage.Parse, ResponseAction.ReportDuplicate, System.Text.Encoding.UTF8.GetString(name));
             Drop(header.TotalSize);
             return HeaderDecision.Forward;
@@ -49,14 +49,14 @@ internal sealed partial class TransactionClientPump
         var onServer = ServerStatementsOf(_server!);
         if (onServer.TryUse(statement.ServerName))
         {
-            ExtendedMessages.WriteStatementMessage(writer, FrontendMessage.Close, StatementNames.NothingZ);
+            MessageWriter.WriteStatementMessage(writer, FrontendMessage.Close, StatementNames.NothingZ);
             Expect(FrontendMessage.Close, ResponseAction.AnswerParseComplete);
             statement.Verified = true; // the server prepared this very text before
         }
         else
         {
             MakeRoom(writer, onServer);
-            ExtendedMessages.WriteParse(writer, statement.ServerNameZ, statement.ParseRest);
+            MessageWriter.WriteParse(writer, statement.ServerNameZ, statement.ParseRest);
             Expect(FrontendMessage.Parse, ResponseAction.Forward, statement.ServerName, statement);
             onServer.Add(statement.ServerName);
         }
@@ -82,7 +82,7 @@ internal sealed partial class TransactionClientPump
             var writer = Emit();
             EnsurePrepared(writer, statement);
             var portalZ = prefix[..(names[0].End.Value + 1)];
-            ExtendedMessages.WriteHeader(writer, FrontendMessage.Bind, header.BodyLength - name.Length + statement.ServerNameZ.Length - 1);
+            MessageWriter.WriteHeader(writer, FrontendMessage.Bind, header.BodyLength - name.Length + statement.ServerNameZ.Length - 1);
             writer.Write(portalZ);
             writer.Write(statement.ServerNameZ);
             Drop(MessageHeader.Size + prefix.Length);
@@ -115,7 +115,7 @@ internal sealed partial class TransactionClientPump
                 // Other clients may share the server-side statement: the client's name goes, the
                 // statement stays (LRU closes it in time). A Close of nothing gets the CloseComplete.
                 link.Statements!.Remove(name);
-                ExtendedMessages.WriteStatementMessage(Emit(), FrontendMessage.Close, StatementNames.NothingZ);
+                MessageWriter.WriteStatementMessage(Emit(), FrontendMessage.Close, StatementNames.NothingZ);
             }
             else
             {
@@ -125,7 +125,7 @@ internal sealed partial class TransactionClientPump
                 }
                 var writer = Emit();
                 EnsurePrepared(writer, statement);
-                ExtendedMessages.WriteStatementMessage(writer, FrontendMessage.Describe, statement.ServerNameZ);
+                MessageWriter.WriteStatementMessage(writer, FrontendMessage.Describe, statement.ServerNameZ);
             }
             Drop(header.TotalSize);
             Expect(header.Type);
@@ -165,7 +165,7 @@ internal sealed partial class TransactionClientPump
             && DeallocateCommand.TryParse(sql) is { } name && link.Statements.TryGet(Encoding.UTF8.GetBytes(name), out _))
         {
             link.Statements.Remove(Encoding.UTF8.GetBytes(name));
-            ExtendedMessages.WriteHeader(Emit(), FrontendMessage.Sync, 0);
+            MessageWriter.WriteSync(Emit());
             Drop(header.TotalSize);
             Expect(FrontendMessage.Sync, ResponseAction.AnswerDeallocate);
             return HeaderDecision.Forward;
@@ -214,7 +214,7 @@ internal sealed partial class TransactionClientPump
             return;
         }
         MakeRoom(writer, onServer);
-        ExtendedMessages.WriteParse(writer, statement.ServerNameZ, statement.ParseRest);
+        MessageWriter.WriteParse(writer, statement.ServerNameZ, statement.ParseRest);
         Expect(FrontendMessage.Parse, ResponseAction.Swallow, statement.ServerName, statement);
         onServer.Add(statement.ServerName);
     }
@@ -235,10 +235,10 @@ internal sealed partial class TransactionClientPump
         var writer = Emit();
         foreach (var name in unused)
         {
-            ExtendedMessages.WriteStatementMessage(writer, FrontendMessage.Close, Encoding.UTF8.GetBytes(name + "\0"));
+            MessageWriter.WriteStatementMessage(writer, FrontendMessage.Close, Encoding.UTF8.GetBytes(name + "\0"));
             Expect(FrontendMessage.Close, ResponseAction.Swallow);
         }
-        ExtendedMessages.WriteHeader(writer, FrontendMessage.Sync, 0);
+        MessageWriter.WriteSync(writer);
         Expect(FrontendMessage.Sync, ResponseAction.Swallow);
     }
 
@@ -247,7 +247,7 @@ internal sealed partial class TransactionClientPump
     {
         while (onServer.Count >= link.MaxPreparedStatements && onServer.EvictLeastRecentlyUsed() is { } victim)
         {
-            ExtendedMessages.WriteStatementMessage(writer, FrontendMessage.Close, Encoding.UTF8.GetBytes(victim + "\0"));
+            MessageWriter.WriteStatementMessage(writer, FrontendMessage.Close, Encoding.UTF8.GetBytes(victim + "\0"));
             Expect(FrontendMessage.Close, ResponseAction.Swallow);
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Protocol.Errors;
+using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;
@@ -42,17 +43,17 @@ internal sealed partial class TransactionServerPump
     /// <summary>Tags of commands that change what the gateway tracks about the server's session.</summary>
     private void NoteCommand(ReadOnlySequence<byte> tag)
     {
-        Span<byte> text = stackalloc byte[15];
+        Span<byte> text = stackalloc byte[SessionCommandTags.MaxLength];
         tag.CopyTo(text);
         text = text[..(int)tag.Length];
-        if (text.SequenceEqual("SET\0"u8) || text.SequenceEqual("RESET\0"u8))
+        if (text.SequenceEqual(SessionCommandTags.Set) || text.SequenceEqual(SessionCommandTags.Reset))
         {
             // A RESET brings a default back: nothing of the client's is lost by it.
             _sets += text[0] == (byte)'S' ? 1 : 0;
             _server!.SyncedTo = _server.UnreportedFrom = null;
             _resetting |= text[0] == (byte)'R';
         }
-        else if (text.SequenceEqual("DISCARD ALL\0"u8) || text.SequenceEqual("DEALLOCATE ALL\0"u8))
+        else if (text.SequenceEqual(SessionCommandTags.DiscardAll) || text.SequenceEqual(SessionCommandTags.DeallocateAll))
         {
             _server!.SyncedTo = _server.UnreportedFrom = null;
             _resetting |= text[0] == (byte)'D' && text[1] == (byte)'I';

@@ -6,6 +6,7 @@ using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
+using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;
@@ -118,7 +119,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
                 return OnReadyForQuery(message, header);
             case BackendMessage.ErrorResponse:
                 return OnError(header);
-            case BackendMessage.CommandComplete when !swallowing && header.BodyLength is 4 or 6 or 12 or 15:
+            case BackendMessage.CommandComplete when !swallowing && SessionCommandTags.MayBe(header.BodyLength):
                 if (message.Length < header.TotalSize)
                 {
                     return HeaderDecision.WaitForMore;
@@ -141,7 +142,7 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
             Complete();
             if (action == ResponseAction.AnswerParseComplete && type == BackendMessage.CloseComplete)
             {
-                Emit().Write(ExtendedMessages.ParseComplete);
+                Emit().Write(MessageWriter.ParseComplete);
                 Drop(header.TotalSize);
                 LastType = BackendMessage.ParseComplete;
                 return HeaderDecision.Forward;

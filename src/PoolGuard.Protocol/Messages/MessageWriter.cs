@@ -117,6 +117,48 @@ public static class MessageWriter
         writer.Advance(total);
     }
 
+    /// <summary>A message header alone (type, length), for a body the caller writes next.</summary>
+    public static void WriteHeader(IBufferWriter<byte> writer, byte type, int bodyLength)
+    {
+        var span = writer.GetSpan(MessageHeader.Size);
+        span[0] = type;
+        BinaryPrimitives.WriteInt32BigEndian(span[1..], bodyLength + 4);
+        writer.Advance(MessageHeader.Size);
+    }
+
+    /// <summary>Parse: the statement name (NUL included) and the rest of a client's Parse body (query, parameter types).</summary>
+    public static void WriteParse(IBufferWriter<byte> writer, ReadOnlySpan<byte> nameZ, ReadOnlySpan<byte> rest)
+    {
+        WriteHeader(writer, FrontendMessage.Parse, nameZ.Length + rest.Length);
+        writer.Write(nameZ);
+        writer.Write(rest);
+    }
+
+    /// <summary>Close or Describe (<paramref name="type"/>) of a prepared statement ('S') by name (NUL included).</summary>
+    public static void WriteStatementMessage(IBufferWriter<byte> writer, byte type, ReadOnlySpan<byte> nameZ)
+    {
+        WriteHeader(writer, type, 1 + nameZ.Length);
+        writer.Write([(byte)'S']);
+        writer.Write(nameZ);
+    }
+
+    public static void WriteSync(IBufferWriter<byte> writer) => WriteHeader(writer, FrontendMessage.Sync, 0);
+
+    /// <summary>ParseComplete, whole: what the gateway answers for a Parse it handles itself.</summary>
+    public static ReadOnlySpan<byte> ParseComplete => [BackendMessage.ParseComplete, 0, 0, 0, 4];
+
+    /// <summary>CloseComplete, whole.</summary>
+    public static ReadOnlySpan<byte> CloseComplete => [BackendMessage.CloseComplete, 0, 0, 0, 4];
+
+    /// <summary>SSLRequest: length 8 and the request code, as a client (here, the gateway to its servers) sends it.</summary>
+    public static void WriteSslRequest(IBufferWriter<byte> writer)
+    {
+        var span = writer.GetSpan(8);
+        BinaryPrimitives.WriteInt32BigEndian(span, 8);
+        BinaryPrimitives.WriteInt32BigEndian(span[4..], StartupCodes.SslRequest);
+        writer.Advance(8);
+    }
+
     public static void WriteCancelRequest(IBufferWriter<byte> writer, int processId, int secretKey)
     {
         var span = writer.GetSpan(16);
