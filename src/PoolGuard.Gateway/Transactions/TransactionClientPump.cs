@@ -123,7 +123,14 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
     }
 
     /// <summary>A client with no server linked is outside any transaction.</summary>
-    private static readonly byte[] ReadyForQueryIdle = [BackendMessage.ReadyForQuery, 0, 0, 0, 5, TransactionStatus.Idle];
+    private static readonly byte[] ReadyForQueryIdle = BuildReadyForQueryIdle();
+
+    private static byte[] BuildReadyForQueryIdle()
+    {
+        var message = new ArrayBufferWriter<byte>(6);
+        MessageWriter.WriteReadyForQuery(message, TransactionStatus.Idle);
+        return message.WrittenSpan.ToArray();
+    }
 
     private bool StartsWithTerminate(in ReadOnlySequence<byte> buffer) =>
         !MidMessage && !buffer.IsEmpty && buffer.FirstSpan[0] == FrontendMessage.Terminate;
