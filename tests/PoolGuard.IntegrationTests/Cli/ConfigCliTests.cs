@@ -108,14 +108,7 @@ public sealed class ConfigCliTests : IDisposable
     {
         PgSandbox.Require();
         var port = PoolGuardProcess.UnusedPort();
-        var file = Write("poolguard.json", $$"""
-            {
-              "PoolGuard": {
-                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "trust",
-                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } }
-              }
-            }
-            """);
+        var file = WriteTrustConfig(port);
         await using var gateway = await PoolGuardProcess.StartAsync(file, port, sigintIgnored: true);
         var ignored = File.ReadAllLines($"/proc/{gateway.Id}/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
         Assert.True((Convert.ToUInt64(ignored["SigIgn:".Length..].Trim(), 16) & 0x2) == 0, $"SIGINT is still ignored: {ignored}");
@@ -220,14 +213,7 @@ public sealed class ConfigCliTests : IDisposable
         // A raw ESC would drive the operator's terminal; a raw newline would forge a log line.
         PgSandbox.Require();
         var port = PoolGuardProcess.UnusedPort();
-        var file = Write("poolguard.json", $$"""
-            {
-              "PoolGuard": {
-                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "trust",
-                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } }
-              }
-            }
-            """);
+        var file = WriteTrustConfig(port);
         await using var gateway = await PoolGuardProcess.StartAsync(file, port);
         using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
         {
@@ -249,6 +235,16 @@ public sealed class ConfigCliTests : IDisposable
 
     private static Task<ProcessResult> RunAsync(string configFile) =>
         ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "run", "-c", configFile], RunTimeout);
+
+    /// <summary>The smallest runnable config: trust auth on <paramref name="port"/>, database app on the sandbox.</summary>
+    private string WriteTrustConfig(int port) => Write("poolguard.json", $$"""
+        {
+          "PoolGuard": {
+            "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "trust",
+            "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } }
+          }
+        }
+        """);
 
     private string Write(string name, string content)
     {
