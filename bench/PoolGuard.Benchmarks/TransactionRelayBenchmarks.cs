@@ -24,7 +24,7 @@ namespace PoolGuard.Benchmarks;
 /// link's lock and queue, and one pump run (a pooled state machine) per transaction.</item>
 /// <item><see cref="BothPumps"/> ↔ <c>RelayBenchmarks.BothPumps</c>: the whole transaction-mode
 /// relay. The client pump runs for the session; for each transaction its attach does what
-/// ClientSession's does — wait for the previous link to finish, take the server from a real
+/// TransactionRelay's does — wait for the previous link to finish, take the server from a real
 /// <see cref="PoolSet"/> (pool size 1, one client: completes synchronously), start a server pump —
 /// and the link gives the server back with <see cref="PoolSet.Release"/> at the ReadyForQuery. A
 /// real pool rather than a fake one, because taking and giving back a server is part of every
@@ -45,7 +45,7 @@ namespace PoolGuard.Benchmarks;
 /// </para>
 /// </summary>
 [MemoryDiagnoser]
-public class TransactionRelayBenchmarks
+public class TransactionRelayBenchmarks : ILinkOwner
 {
     /// <summary>What a client that sets nothing expects: any server matches it.</summary>
     private static readonly ParameterSet NoSettings = new(new Dictionary<string, string>(), new Dictionary<string, string?>());
@@ -109,8 +109,7 @@ public class TransactionRelayBenchmarks
         (_pools, _pool) = SeededPools.WithOneIdleServer(new PoolGuardConfig { DefaultPoolSize = 1 }, _rig.Transport(_rig.StandInServer(), isServer: true));
         _link = LinkFor(_pool);
         _serverPump = new TransactionServerPump(_gatewayClientSide, _link, new RelayStop());
-        var clientPump = new TransactionClientPump(_gatewayClientSide, _link, new RelayStop(), AttachAsync,
-            _ => throw new InvalidOperationException("a Query needs a server; nothing here is answered by the gateway itself"));
+        var clientPump = new TransactionClientPump(_gatewayClientSide, _link, new RelayStop(), this);
         _rig.Run(RunClientPumpAsync(clientPump));
     }
 
@@ -137,7 +136,12 @@ public class TransactionRelayBenchmarks
         }
     }
 
-    /// <summary>ClientSession.AttachAsync, without the session around it.</summary>
+    ValueTask ILinkOwner.AnswerAsync(ReadOnlyMemory<byte> reply) =>
+        throw new InvalidOperationException("a Query needs a server; nothing here is answered by the gateway itself");
+
+    ValueTask<ServerConnection> ILinkOwner.AttachAsync() => AttachAsync();
+
+    /// <summary>TransactionRelay.AttachAsync, without the session around it.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ServerConnection> AttachAsync()
     {
@@ -159,7 +163,7 @@ public class TransactionRelayBenchmarks
         return server;
     }
 
-    /// <summary>ClientSession.RunLinkAsync's clean path: the transaction ended, the server goes back.</summary>
+    /// <summary>TransactionRelay.RunLinkAsync's clean path: the transaction ended, the server goes back.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RunLinkAsync(ServerConnection server)
     {

@@ -2,7 +2,9 @@ using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Admin;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
+using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Servers;
+using PoolGuard.Gateway.Transactions;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Startup;
@@ -10,24 +12,31 @@ using PoolGuard.Protocol.Startup;
 namespace PoolGuard.Gateway.Clients;
 
 /// <summary>
-/// One client from first byte to close: log in, then in session pooling get a server at the
-/// client's first message (waiting in the pool's queue if need be), relay until the client leaves,
-/// then reset the server and give it back (ClientSession.SessionStart); in transaction and statement pooling, take a server per transaction (ClientSession.Transactions).
-/// Every way out sends the client a proper ErrorResponse when it is still there to read one.
+/// One client from first byte to close: the startup packet and authentication, then the mode
+/// dispatch — the admin console, <see cref="SessionRelay"/> for session pooling,
+/// <see cref="TransactionRelay"/> for transaction and statement pooling. Every way out sends the
+/// client a proper ErrorResponse when it is still there to read one, and closes any server a
+/// failure path left held.
 /// </summary>
-internal sealed partial class ClientSession(GatewayContext gateway, ClientConnection client)
+internal sealed class ClientSession
 {
-    /// <summary>
-    /// The server this session is responsible for, from the moment the pool hands it over until it
-    /// is given back or closed. Whatever ends the session, a server still held here is closed, so
-    /// no failure path can leak a counted server.
-    /// </summary>
-    private ServerConnection? _held;
+    private readonly GatewayContext _gateway;
+    private readonly ClientConnection _client;
+    private readonly SessionEnding _ending;
+    private readonly ServerLease _lease;
+
+    public ClientSession(GatewayContext gateway, ClientConnection client)
+    {
+        _gateway = gateway;
+        _client = client;
+        _ending = new SessionEnding(gateway, client);
+        _lease = new ServerLease(gateway, client, _ending);
+    }
 
     public async Task RunAsync()
     {
-        client.ConnectedAt = gateway.Time.GetTimestamp();
-        gateway.Registry.Add(client);
+        _client.ConnectedAt = _gateway.Time.GetTimestamp();
+        _gateway.Registry.Add(_client);
         try
         {
             var login = await LogInAsync().ConfigureAwait(false);
@@ -37,22 +46,22 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             }
             if (login.Value.Console != ConsoleAccess.None)
             {
-                await new ConsoleSession(gateway, client, login.Value.Console).RunAsync().ConfigureAwait(false);
+                await new ConsoleSession(_gateway, _client, login.Value.Console).RunAsync().ConfigureAwait(false);
                 return;
             }
             var pool = login.Value.Pool!;
             if (pool.Mode == PoolMode.Session)
             {
-                await PoolSessionAsync(pool, login.Value.Parameters).ConfigureAwait(false);
+                await new SessionRelay(_gateway, _client, _lease, _ending).RunAsync(pool, login.Value.Parameters).ConfigureAwait(false);
             }
             else
             {
-                await PoolTransactionsAsync(pool, login.Value.Parameters).ConfigureAwait(false);
+                await new TransactionRelay(_gateway, _client, _lease, _ending, pool).RunAsync(login.Value.Parameters).ConfigureAwait(false);
             }
         }
         catch (ClientLoginException ex)
         {
-            gateway.Logger.LoginRefused(client.ToString(), ex.Error.Code, ex.Error.Message);
+            _gateway.Logger.LoginRefused(_client.ToString(), ex.Error.Code, ex.Error.Message);
             await TrySendErrorAsync(ex.Error).ConfigureAwait(false);
         }
         catch (PoolRefusedException ex)
@@ -63,15 +72,15 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         {
             await TrySendErrorAsync(ex.Error).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (client.ShutdownToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (_client.ShutdownToken.IsCancellationRequested)
         {
-            await TrySendErrorAsync(client.ShutdownReason ?? ShuttingDown).ConfigureAwait(false);
+            await TrySendErrorAsync(_client.ShutdownReason ?? SessionEnding.ShuttingDown).ConfigureAwait(false);
         }
         catch (System.Security.Authentication.AuthenticationException ex)
         {
             // The TLS handshake failed (the client does not trust our certificate, or has none we trust):
             // there is no channel left to send an error on, so the log is where it shows.
-            gateway.Logger.ClientTlsFailed(client.ToString(), ex.Message);
+            _gateway.Logger.ClientTlsFailed(_client.ToString(), ex.Message);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
         {
@@ -79,48 +88,21 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         }
         catch (Exception ex)
         {
-            gateway.Logger.SessionFailed(ex, client.ToString());
+            _gateway.Logger.SessionFailed(ex, _client.ToString());
             await TrySendErrorAsync(PgError.Fatal(SqlState.InternalError, "internal error in PoolGuard; see its log")).ConfigureAwait(false);
         }
         finally
         {
-            if (_held is { } leftover)
+            _lease.CloseLeftover();
+            _gateway.Cancels.Unregister(_client);
+            if (_client.Pool is { } pool)
             {
-                Discard(leftover);
+                _gateway.Pools.SetClientState(pool, _client.Slot, ClientState.Closed);
             }
-            gateway.Cancels.Unregister(client);
-            if (client.Pool is { } pool)
-            {
-                gateway.Pools.SetClientState(pool, client.Slot, ClientState.Closed);
-            }
-            client.Transport.Close();
-            gateway.Registry.Remove(client);
+            _client.Transport.Close();
+            _gateway.Registry.Remove(_client);
         }
     }
-
-    /// <summary>Closes a held server (its state is unknown or broken) and stops holding it.</summary>
-    private void Discard(ServerConnection server)
-    {
-        _held = null;
-        client.Server = null;
-        gateway.Pools.Close(server);
-    }
-
-    /// <summary>Set when a graceful shutdown ended this session at a transaction boundary.</summary>
-    private volatile bool _drained;
-
-    /// <summary>Refuses new work once the gateway is draining: the session ends with 57P01 instead.</summary>
-    private void ThrowIfDraining()
-    {
-        if (client.Draining)
-        {
-            _drained = true;
-            throw new PoolRefusedException(ShuttingDown);
-        }
-    }
-
-    internal static PgError ShuttingDown =>
-        PgError.Fatal(SqlState.AdminShutdown, "PoolGuard is shutting down", "reconnect once the gateway is back");
 
     /// <summary>A logged-in client: its pool and settings, or (Pool null) its rights on the admin console.</summary>
     private readonly record struct Login(Pool? Pool, IReadOnlyList<KeyValuePair<string, string>> Parameters, ConsoleAccess Console = ConsoleAccess.None);
@@ -128,8 +110,8 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
     /// <summary>Startup packet and authentication, all within client_login_timeout.</summary>
     private async Task<Login?> LogInAsync()
     {
-        var config = gateway.Config;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(client.ShutdownToken);
+        var config = _gateway.Config;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_client.ShutdownToken);
         if (config.ClientLoginTimeout > TimeSpan.Zero)
         {
             timeout.CancelAfter(config.ClientLoginTimeout);
@@ -139,7 +121,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
         {
             return await LogInAsync(config, timeout.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !client.ShutdownToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_client.ShutdownToken.IsCancellationRequested)
         {
             throw new ClientLoginException(PgError.Fatal(SqlState.ProtocolViolation,
                 $"client_login_timeout: login not completed within {config.ClientLoginTimeout.TotalSeconds:0.###} s"));
@@ -148,21 +130,21 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
 
     private async Task<Login?> LogInAsync(PoolGuard.Config.Model.PoolGuardConfig config, CancellationToken cancellationToken)
     {
-        var startup = await StartupReader.ReadAsync(client.Transport, gateway.Tls, cancellationToken).ConfigureAwait(false);
+        var startup = await StartupReader.ReadAsync(_client.Transport, _gateway.Tls, cancellationToken).ConfigureAwait(false);
         if (startup is null)
         {
             return null;
         }
         if (startup.Kind == StartupKind.Cancel)
         {
-            await gateway.Cancels.CancelAsync(startup.CancelProcessId, startup.CancelSecretKey, cancellationToken).ConfigureAwait(false);
+            await _gateway.Cancels.CancelAsync(startup.CancelProcessId, startup.CancelSecretKey, cancellationToken).ConfigureAwait(false);
             return null;
         }
         if (startup.MinorVersion > 0 || startup.ProtocolOptions.Count > 0)
         {
             // What PostgreSQL does for a newer client (libpq 18 asking for 3.2): say we speak 3.0 and
             // which _pq_ options we ignored, then carry on with the login.
-            await MessageIO.SendAsync(client.Transport, w => Protocol.Messages.MessageWriter.WriteNegotiateProtocolVersion(
+            await MessageIO.SendAsync(_client.Transport, w => Protocol.Messages.MessageWriter.WriteNegotiateProtocolVersion(
                 w, StartupCodes.ProtocolVersion3, startup.ProtocolOptions), cancellationToken).ConfigureAwait(false);
         }
 
@@ -172,16 +154,16 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
             throw new ClientLoginException(PgError.Fatal(SqlState.InvalidAuthorizationSpecification, "no PostgreSQL user name specified in startup packet"));
         }
         var databaseName = startup.Get("database") is { Length: > 0 } db ? db : user;
-        client.User = user;
-        client.Database = databaseName;
+        _client.User = user;
+        _client.Database = databaseName;
         var parameters = CheckParameters(startup, config.IgnoreStartupParameters);
 
-        client.ApplicationName = startup.Get("application_name") ?? "";
-        var outcome = await gateway.Authenticator.AuthenticateAsync(client.Transport, config.AuthType, user, config.Users, cancellationToken).ConfigureAwait(false);
+        _client.ApplicationName = startup.Get("application_name") ?? "";
+        var outcome = await _gateway.Authenticator.AuthenticateAsync(_client.Transport, config.AuthType, user, config.Users, cancellationToken).ConfigureAwait(false);
 
         if (ConsoleDatabases.IsConsole(databaseName))
         {
-            // The console: authenticated like any client, then admitted by admin_users / stats_users alone.
+            // The console: authenticated like any _client, then admitted by admin_users / stats_users alone.
             var access = ConsoleAccessRules.For(config, user);
             if (access == ConsoleAccess.None)
             {
@@ -189,7 +171,7 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
                     $"not allowed on the admin console: user \"{user}\" is in neither admin_users nor stats_users",
                     "add the user to admin_users (every command) or stats_users (SHOW commands only)"));
             }
-            client.IsConsole = true;
+            _client.IsConsole = true;
             return new Login(null, parameters, access);
         }
 
@@ -200,20 +182,20 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
                 "the database must have an entry in PoolGuard's configuration (Databases / [databases]), or a fallback entry \"*\""));
         }
 
-        if (gateway.DisabledDatabases.ContainsKey(databaseName))
+        if (_gateway.DisabledDatabases.ContainsKey(databaseName))
         {
             throw new ClientLoginException(PgError.Fatal(SqlState.CannotConnectNow, $"database \"{databaseName}\" is disabled: it accepts no new connections",
                 "an administrator ran DISABLE on the admin console; ENABLE lets clients in again"));
         }
 
-        var pool = gateway.Pools.GetOrCreate(new PoolKey(databaseName, user), database, outcome.User);
+        var pool = _gateway.Pools.GetOrCreate(new PoolKey(databaseName, user), database, outcome.User);
         if (outcome.ScramClientKey is { } key)
         {
             pool.ScramClientKey = key;
         }
-        client.Pool = pool;
+        _client.Pool = pool;
         pool.Stats.AddClientConnect();
-        gateway.Cancels.Register(client);
+        _gateway.Cancels.Register(_client);
         return new Login(pool, parameters);
     }
 
@@ -255,16 +237,5 @@ internal sealed partial class ClientSession(GatewayContext gateway, ClientConnec
                 "add it to ignore_startup_parameters if the client may do without it"))
             : setting;
 
-    private async Task TrySendErrorAsync(PgError error)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await MessageIO.SendAsync(client.Transport, w => ErrorResponseWriter.WriteError(w, error), timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The client is gone; the error has nobody to go to.
-        }
-    }
+    private Task TrySendErrorAsync(PgError error) => _ending.TrySendErrorAsync(error);
 }

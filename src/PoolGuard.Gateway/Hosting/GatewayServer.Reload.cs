@@ -17,9 +17,6 @@ public sealed record ReloadOutcome(bool Applied, IReadOnlyList<string> Changes, 
 /// </summary>
 public sealed partial class GatewayServer
 {
-    private readonly string? _configFile;
-    private readonly Lock _reloadLock = new();
-
     /// <summary>Reads the configuration file again and applies it (SIGHUP, a change of the file, RELOAD).</summary>
     public ReloadOutcome Reload()
     {

@@ -26,6 +26,12 @@ public sealed partial class GatewayServer : IAsyncDisposable
     private Task? _statsLoop;
     private int _clientCount;
 
+    /// <summary>The file the configuration came from, read again by <see cref="Reload()"/>; null when built in code.</summary>
+    private readonly string? _configFile;
+
+    /// <summary>One reload at a time (SIGHUP, a file change and RELOAD may coincide).</summary>
+    private readonly Lock _reloadLock = new();
+
     /// <param name="config">The validated configuration to start with.</param>
     /// <param name="configFile">The file it came from, read again by <see cref="Reload()"/>; null when built in code.</param>
     public GatewayServer(PoolGuardConfig config, ILoggerFactory? loggerFactory = null, TimeProvider? time = null, string? configFile = null)

@@ -3,9 +3,6 @@ namespace PoolGuard.Gateway.Pooling;
 /// <summary>The admin console's levers on pools: PAUSE, RESUME, RECONNECT (each for one database or all).</summary>
 internal sealed partial class PoolSet
 {
-    private readonly HashSet<string> _pausedDatabases = new(StringComparer.Ordinal);
-    private bool _pausedAll;
-
     /// <summary>
     /// From now on, pools of <paramref name="database"/> (null = every database) hand out no server:
     /// clients queue, idle servers close now and busy ones as they are released. Pools made later

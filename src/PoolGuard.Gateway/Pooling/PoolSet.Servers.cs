@@ -274,11 +274,6 @@ internal sealed partial class PoolSet
         Increment(_closingPerUser, pool.ServerUser);
     }
 
-    // Servers forgotten by their pools whose backends may still be alive: counted in _open* too.
-    private readonly Dictionary<string, int> _closingPerDatabase = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _closingPerUser = new(StringComparer.Ordinal);
-    private int _closingTotal;
-
     /// <summary>A closed server's backend is gone: its place under the shared caps is free for a waiter.</summary>
     private void OnServerGone(ServerConnection server)
     {

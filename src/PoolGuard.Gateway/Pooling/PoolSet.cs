@@ -26,6 +26,15 @@ internal sealed partial class PoolSet
     private readonly EventLog _events;
     private int _openTotal;
 
+    // Servers forgotten by their pools whose backends may still be alive: counted in _open* too.
+    private readonly Dictionary<string, int> _closingPerDatabase = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _closingPerUser = new(StringComparer.Ordinal);
+    private int _closingTotal;
+
+    /// <summary>Databases paused by PAUSE (PoolSet.Control); <see cref="_pausedAll"/> when PAUSE named none.</summary>
+    private readonly HashSet<string> _pausedDatabases = new(StringComparer.Ordinal);
+    private bool _pausedAll;
+
     /// <summary>
     /// Clients queued in any pool (changed with Interlocked, read without a lock). While it is
     /// zero a released server can go idle under its pool's lock alone: nobody elsewhere could use it.

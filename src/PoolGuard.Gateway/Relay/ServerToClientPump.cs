@@ -14,7 +14,7 @@ namespace PoolGuard.Gateway.Relay;
 /// gateway knows each server's settings); everything else passes through untouched.
 /// </summary>
 internal sealed class ServerToClientPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null,
-    StartupRestore? restore = null)
+    StartupRestore? restore = null, ISessionIdleListener? idle = null)
     : MessagePump(server.Transport!.Reader, client, stop)
 {
     /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
@@ -33,8 +33,6 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
     /// <summary>The server started a COPY FROM STDIN and waits for the client's data (only the client can end it).</summary>
     public bool AwaitsCopyData => _awaitsCopyData;
 
-    /// <summary>Called at each ReadyForQuery that leaves the session idle outside a transaction with nothing unanswered.</summary>
-    public Action? OnIdle { get; init; }
     /// <summary>Bytes forwarded to the client and not yet in the statistics (SHOW STATS total_sent).</summary>
     private long _sent;
 
@@ -123,7 +121,7 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
             Volatile.Read(ref _drained)?.TrySetResult();
             if (server.TransactionStatus == TransactionStatus.Idle)
             {
-                OnIdle?.Invoke();
+                idle?.OnSessionIdle();
             }
         }
         timeouts?.OnReadyForQuery(server.TransactionStatus, pending > 0);

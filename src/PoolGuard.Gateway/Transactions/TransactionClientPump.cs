@@ -17,8 +17,7 @@ namespace PoolGuard.Gateway.Transactions;
 /// every request that will be answered, and — when statement tracking is on — maps the client's
 /// prepared statement names to the gateway's, preparing a statement first on a server that lacks it.
 /// </summary>
-internal sealed partial class TransactionClientPump(PgTransport client, TransactionLink link, RelayStop stop,
-    Func<ValueTask<ServerConnection>> attach, Func<ReadOnlyMemory<byte>, ValueTask> answer)
+internal sealed partial class TransactionClientPump(PgTransport client, TransactionLink link, RelayStop stop, ILinkOwner owner)
     : MessagePump(client.Reader, client, stop)
 {
     private ServerConnection? _server;
@@ -65,20 +64,20 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         }
         if (!MidMessage && LocalStatementMessages.TryAnswer(buffer, link.Statements, out var reply))
         {
-            await answer(reply).ConfigureAwait(false);
+            await owner.AnswerAsync(reply).ConfigureAwait(false);
             return Prelude.Consumed;
         }
         ServerConnection server;
         try
         {
-            server = await attach().ConfigureAwait(false);
+            server = await owner.AttachAsync().ConfigureAwait(false);
         }
         catch (PoolRefusedException refusal) when (refusal.QueueFull && !MidMessage)
         {
             // As PostgreSQL fails a request: the error now, this request dropped, the connection kept.
             var error = new ArrayBufferWriter<byte>(256);
             ErrorResponseWriter.WriteError(error, refusal.Error with { Severity = "ERROR" });
-            await answer(error.WrittenMemory).ConfigureAwait(false);
+            await owner.AnswerAsync(error.WrittenMemory).ConfigureAwait(false);
             _refused.Begin();
             return await DropRefusedAsync(buffer).ConfigureAwait(false);
         }
@@ -117,7 +116,7 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         }
         if (ended)
         {
-            await answer(ReadyForQueryIdle).ConfigureAwait(false);
+            await owner.AnswerAsync(ReadyForQueryIdle).ConfigureAwait(false);
         }
         return Prelude.ConsumedSome;
     }

@@ -29,6 +29,8 @@ public sealed class AdminControlTests
     [SkippableFact]
     public async Task Pause_waits_for_the_running_transaction_makes_new_queries_wait_and_resume_releases_them()
     {
+        // It counts backends: those of an earlier test's gateway may still be exiting.
+        await PgSandbox.WaitForNoBackendsAsync();
         await using var gateway = StartGateway();
         await using var busy = await gateway.OpenAsync();
         await using var idle = await gateway.OpenAsync();
