@@ -88,7 +88,7 @@ internal static class StartupReader
     /// </summary>
     private static bool? StartsWithTerminate(in ReadOnlySequence<byte> buffer, bool completed)
     {
-        if (buffer.IsEmpty || buffer.FirstSpan[0] != FrontendMessage.Terminate)
+        if (!MessageHeader.StartsWith(buffer, FrontendMessage.Terminate))
         {
             return null;
         }

@@ -10,47 +10,26 @@ namespace PoolGuard.Gateway.Relay;
 
 /// <summary>
 /// Forwards a client's messages to its server. The type byte is checked and the length
-/// bounds-checked; Terminate is kept from the server, which outlives the client. The pump counts
+/// bounds-checked (ClientPump); the pump counts
 /// what will need a ReadyForQuery so the server's state is known when the client leaves.
 /// </summary>
 internal sealed class ClientToServerPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null,
     StartupRestore? restore = null)
-    : MessagePump(client.Reader, server.Transport!, stop)
+    : ClientPump(client, server.Transport!, stop)
 {
-    private ClientEnd? _end;
-
     /// <summary>Messages sent that the server ends with a ReadyForQuery (the ordinal of the last one).</summary>
     private long _readyExpected;
 
-    /// <summary>Set when the pump stopped on a protocol violation: what to tell the client.</summary>
-    public string? Violation { get; private set; }
-
-    public async Task<ClientEnd> RunAsync() => await PumpAsync().ConfigureAwait(false) switch
+    protected override HeaderDecision OnClientMessage(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        PumpOutcome.Stopped => ClientEnd.Stopped,
-        PumpOutcome.WriteFailed => ClientEnd.ServerWriteFailed,
-        PumpOutcome.Ended => _end!.Value,
-        _ => AtMessageBoundary ? ClientEnd.Disconnected : ClientEnd.DisconnectedMidMessage,
-    };
-
-    protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
-    {
-        if (ClientMessageRules.Check(header) is { } violation)
-        {
-            return End(ClientEnd.ProtocolViolation, violation);
-        }
-        if (header.Type == FrontendMessage.Terminate)
-        {
-            return End(ClientEnd.Terminated, null);
-        }
-        if (restore is not null && header.Type == FrontendMessage.Query && header.BodyLength is > 1 and <= SqlWords.MaxLength
-            && SqlWords.MayBeCommand(message.Slice(MessageHeader.Size, 1).FirstSpan[0]))
+        if (restore is not null && header.Type == FrontendMessage.Query && header.BodyLength is > 1 and <= SqlWords.MaxLength)
         {
             if (message.Length < header.TotalSize)
             {
+                // Short enough to be DISCARD ALL or RESET ALL: read it whole (the header alone may have arrived).
                 return HeaderDecision.WaitForMore;
             }
-            if (IsSessionReset(message, header))
+            if (SqlWords.MayBeCommand(message.Slice(MessageHeader.Size, 1).FirstSpan[0]) && IsSessionReset(message, header))
             {
                 // The client's reset, then the restore of its startup settings (the message is short: copied).
                 var writer = Emit();
@@ -74,13 +53,6 @@ internal sealed class ClientToServerPump(PgTransport client, ServerConnection se
     }
 
     protected override void OnForwarded(long bytes) => RelayStats.OnClientBytes(server, bytes);
-
-    private HeaderDecision End(ClientEnd end, string? violation)
-    {
-        _end = end;
-        Violation = violation;
-        return HeaderDecision.Stop;
-    }
 
     private static bool IsSessionReset(in ReadOnlySequence<byte> message, MessageHeader header)
     {

@@ -1,9 +1,7 @@
 using System.Buffers;
 using PoolGuard.Gateway.Pooling;
-using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Gateway.Transport;
-using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Relay;
@@ -15,26 +13,12 @@ namespace PoolGuard.Gateway.Relay;
 /// </summary>
 internal sealed class ServerToClientPump(PgTransport client, ServerConnection server, RelayStop stop, SessionTimeouts? timeouts = null,
     StartupRestore? restore = null, ISessionIdleListener? idle = null)
-    : MessagePump(server.Transport!.Reader, client, stop)
+    : ServerPump(server.Transport!.Reader, client, stop)
 {
-    /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
-    private const int MaxInspectedLength = 8 * 1024;
-
     /// <summary>ReadyForQuery messages seen in this relay (matched against StartupRestore's ordinals).</summary>
     private long _readySeen;
 
-    /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
-    public byte LastType { get; private set; }
-
     private TaskCompletionSource? _drained;
-
-    private volatile bool _awaitsCopyData;
-
-    /// <summary>The server started a COPY FROM STDIN and waits for the client's data (only the client can end it).</summary>
-    public bool AwaitsCopyData => _awaitsCopyData;
-
-    /// <summary>Bytes forwarded to the client and not yet in the statistics (SHOW STATS total_sent).</summary>
-    private long _sent;
 
     /// <summary>
     /// Completes once every query forwarded so far has been answered up to its ReadyForQuery. The
@@ -54,8 +38,7 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
     public async Task<ServerEnd> RunAsync()
     {
         var outcome = await PumpAsync().ConfigureAwait(false);
-        RelayStats.OnRelayEnd(server, _sent);
-        _sent = 0;
+        EndRelay(server);
         if (outcome != PumpOutcome.Stopped)
         {
             // Whatever else happened, this server's stream can no longer be trusted.
@@ -70,43 +53,32 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
         };
     }
 
-    protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
+    protected override HeaderDecision OnServerMessage(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        if (!header.IsLengthValid)
-        {
-            return HeaderDecision.Stop;
-        }
-        _awaitsCopyData = ServerWaitsForClient.AwaitsCopyData(_awaitsCopyData, header.Type);
         if (restore is not null && restore.IsRestoreAnswer(_readySeen + 1))
         {
             return OnRestoreAnswer(message, header);
         }
         if (header.Type == BackendMessage.ReadyForQuery)
         {
-            if (message.Length < MessageHeader.Size + 1)
+            if (!TryReadStatus(message, out var status))
             {
                 return HeaderDecision.WaitForMore;
             }
             var wasIdle = server.TransactionStatus == TransactionStatus.Idle;
-            server.TransactionStatus = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
-            RelayStats.OnReadyForQuery(server, wasIdle, server.TransactionStatus, _sent);
-            _sent = 0;
+            server.TransactionStatus = status;
+            CountReadyForQuery(server, wasIdle, status);
             NoteReady();
             LastType = header.Type;
             return HeaderDecision.Forward;
         }
-        if (header.Type == BackendMessage.ErrorResponse && timeouts?.TakeQueryCancelled() == true)
+        if (TryRewriteQueryCancelled(timeouts, header))
         {
-            ErrorResponseWriter.WriteError(Emit(), QueryTimeoutError.For(timeouts.Duration(TimeoutKind.Query)));
-            Drop(header.TotalSize);
+            return HeaderDecision.Forward;
         }
-        else if (header.Type == BackendMessage.ParameterStatus && header.TotalSize <= MaxInspectedLength)
+        if (header.Type == BackendMessage.ParameterStatus && !TryRecordParameterStatus(server, message, header, out _, out _))
         {
-            if (message.Length < header.TotalSize)
-            {
-                return HeaderDecision.WaitForMore;
-            }
-            server.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
+            return HeaderDecision.WaitForMore;
         }
         LastType = header.Type;
         return HeaderDecision.Forward;
@@ -132,28 +104,24 @@ internal sealed class ServerToClientPump(PgTransport client, ServerConnection se
     {
         if (header.Type == BackendMessage.ParameterStatus && header.TotalSize <= MaxInspectedLength)
         {
-            if (message.Length < header.TotalSize)
+            if (!TryRecordParameterStatus(server, message, header, out _, out _))
             {
                 return HeaderDecision.WaitForMore;
             }
-            server.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
             LastType = header.Type;
             return HeaderDecision.Forward;
         }
         if (header.Type == BackendMessage.ReadyForQuery)
         {
-            if (message.Length < MessageHeader.Size + 1)
+            if (!TryReadStatus(message, out var status))
             {
                 return HeaderDecision.WaitForMore;
             }
-            server.TransactionStatus = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
+            server.TransactionStatus = status;
             restore!.Answered();
             NoteReady();
         }
         Drop(header.TotalSize);
         return HeaderDecision.Forward;
     }
-
-    /// <summary>Counted per read; a read's bytes reach the statistics at the next ReadyForQuery or when the relay ends.</summary>
-    protected override void OnForwarded(long bytes) => _sent += bytes;
 }

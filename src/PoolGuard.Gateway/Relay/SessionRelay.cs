@@ -68,7 +68,7 @@ internal sealed class SessionRelay(GatewayContext gateway, ClientConnection clie
                 {
                     return false;
                 }
-                return buffer.FirstSpan[0] != FrontendMessage.Terminate;
+                return !MessageHeader.StartsWith(buffer, FrontendMessage.Terminate);
             }
         }
         finally

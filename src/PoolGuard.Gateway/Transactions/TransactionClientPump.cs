@@ -18,7 +18,7 @@ namespace PoolGuard.Gateway.Transactions;
 /// prepared statement names to the gateway's, preparing a statement first on a server that lacks it.
 /// </summary>
 internal sealed partial class TransactionClientPump(PgTransport client, TransactionLink link, RelayStop stop, ILinkOwner owner)
-    : MessagePump(client.Reader, client, stop)
+    : ClientPump(client, client, stop)
 {
     private ServerConnection? _server;
     private string? _settingsQuery;
@@ -28,21 +28,9 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
 
     /// <summary>Some server-side statement lost its last user since this server was last checked: close those it has.</summary>
     private bool _closeUnused;
-    private ClientEnd? _end;
 
     /// <summary>A request the pool refused, being dropped while the client stays connected.</summary>
     private readonly RefusedRequest _refused = new();
-
-    /// <summary>Set when the pump stopped on a protocol violation: what to tell the client.</summary>
-    public string? Violation { get; private set; }
-
-    public async Task<ClientEnd> RunAsync() => await PumpAsync().ConfigureAwait(false) switch
-    {
-        PumpOutcome.Stopped => ClientEnd.Stopped,
-        PumpOutcome.WriteFailed => ClientEnd.ServerWriteFailed,
-        PumpOutcome.Ended => _end ?? ClientEnd.Stopped,
-        _ => AtMessageBoundary ? ClientEnd.Disconnected : ClientEnd.DisconnectedMidMessage,
-    };
 
     [AsyncMethodBuilder(typeof(ReusedValueTaskMethodBuilder<>))]
     protected override async ValueTask<Prelude> BeforeScanAsync(ReadOnlySequence<byte> buffer)
@@ -132,17 +120,15 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
     }
 
     private bool StartsWithTerminate(in ReadOnlySequence<byte> buffer) =>
-        !MidMessage && !buffer.IsEmpty && buffer.FirstSpan[0] == FrontendMessage.Terminate;
+        !MidMessage && MessageHeader.StartsWith(buffer, FrontendMessage.Terminate);
 
-    protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
+    protected override HeaderDecision OnClientMessage(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        if (ClientMessageRules.Check(header) is { } violation)
+        if (header.Type == FrontendMessage.Query && header.BodyLength is > 1 and <= SqlWords.MaxLength && message.Length < header.TotalSize)
         {
-            return End(ClientEnd.ProtocolViolation, violation);
-        }
-        if (header.Type == FrontendMessage.Terminate)
-        {
-            return End(ClientEnd.Terminated, null);
+            // A short Query may be DISCARD, RESET or DEALLOCATE: it is read whole before anything is
+            // done for it (the header alone may have arrived, and whatever runs below must run once).
+            return HeaderDecision.WaitForMore;
         }
         if (_resync || link.ResyncRequested)
         {
@@ -233,12 +219,5 @@ internal sealed partial class TransactionClientPump(PgTransport client, Transact
         {
             link.Pending.Enqueue(new PendingRequest(kind, action, statement, client));
         }
-    }
-
-    private HeaderDecision End(ClientEnd end, string? violation)
-    {
-        _end = end;
-        Violation = violation;
-        return HeaderDecision.Stop;
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Protocol.Messages;
@@ -11,28 +10,24 @@ internal sealed partial class TransactionServerPump
 {
     private HeaderDecision OnParameterStatus(in ReadOnlySequence<byte> message, MessageHeader header, bool swallowing)
     {
-        if (header.TotalSize <= MaxInspectedLength)
+        if (!TryRecordParameterStatus(_server!, message, header, out var name, out var value))
         {
-            if (message.Length < header.TotalSize)
+            return HeaderDecision.WaitForMore;
+        }
+        if (!swallowing && name is not null)
+        {
+            _reports++;
+            // The client changed a setting: its next server must get it too.
+            _server!.SyncedTo = null;
+            lock (link.Sync)
             {
-                return HeaderDecision.WaitForMore;
-            }
-            var (name, value) = _server!.RecordParameterStatus(message.Slice(MessageHeader.Size, header.BodyLength));
-            if (!swallowing && name is not null)
-            {
-                _reports++;
-                // The client changed a setting: its next server must get it too.
-                _server.SyncedTo = null;
-                lock (link.Sync)
+                if (_resetting)
                 {
-                    if (_resetting)
-                    {
-                        link.NoteParameterReset(name, value!);
-                    }
-                    else
-                    {
-                        link.NoteParameterChanged(name, value!);
-                    }
+                    link.NoteParameterReset(name, value!);
+                }
+                else
+                {
+                    link.NoteParameterChanged(name, value!);
                 }
             }
         }
@@ -150,11 +145,8 @@ internal sealed partial class TransactionServerPump
             LastType = BackendMessage.ErrorResponse;
             return HeaderDecision.Forward;
         }
-        if (link.Timeouts?.TakeQueryCancelled() == true)
+        if (TryRewriteQueryCancelled(link.Timeouts, header))
         {
-            ErrorResponseWriter.WriteError(Emit(), QueryTimeoutError.For(link.Timeouts.Duration(TimeoutKind.Query)));
-            Drop(header.TotalSize);
-            LastType = BackendMessage.ErrorResponse;
             return HeaderDecision.Forward;
         }
         // Even for a Parse the gateway made up, the client must hear why its Bind got nowhere.

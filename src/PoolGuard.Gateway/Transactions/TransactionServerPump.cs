@@ -3,7 +3,6 @@ using System.Buffers;
 using PoolGuard.Gateway.Async;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
-using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Gateway.SessionCommands;
@@ -18,11 +17,8 @@ namespace PoolGuard.Gateway.Transactions;
 /// server goes back to the pool. Headers only, except the few small messages that carry state.
 /// </summary>
 internal sealed partial class TransactionServerPump(PgTransport client, TransactionLink link, RelayStop stop)
-    : MessagePump(client.Reader, client, stop)
+    : ServerPump(client.Reader, client, stop)
 {
-    /// <summary>ParameterStatus messages larger than this are forwarded without being recorded.</summary>
-    private const int MaxInspectedLength = 8 * 1024;
-
     private ServerConnection? _server;
     private PendingRequest _head;
     private bool _hasHead;
@@ -40,19 +36,8 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
     /// <summary>The open transaction changed the schema: its ROLLBACK is a schema change too.</summary>
     private bool _schemaChanged;
 
-    /// <summary>Type of the last message forwarded; tells whether the server said why it closed.</summary>
-    public byte LastType { get; private set; }
-
-    private volatile bool _awaitsCopyData;
-
-    /// <summary>The server started a COPY FROM STDIN and waits for the client's data (only the client can end it).</summary>
-    public bool AwaitsCopyData => _awaitsCopyData;
-
     /// <summary>Statement pooling refused a transaction block: the server must be rolled back before reuse.</summary>
     public bool NeedsRollback { get; private set; }
-
-    /// <summary>Bytes forwarded to the client and not yet in the statistics (SHOW STATS total_sent).</summary>
-    private long _sent;
 
     /// <summary>The link ended at a ReadyForQuery that gave the server up (or refused a transaction block).</summary>
     private bool _released;
@@ -68,14 +53,13 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         _hasHead = false;
         _sets = _reports = 0;
         _resetting = false;
-        _awaitsCopyData = false;
+        BeginRelay();
         NeedsRollback = false;
         _released = false;
         SettingsError = null;
         Source = server.Transport!.Reader;
         var outcome = await PumpAsync().ConfigureAwait(false);
-        RelayStats.OnRelayEnd(server, _sent);
-        _sent = 0;
+        EndRelay(server);
         if (outcome is not PumpOutcome.Stopped and not PumpOutcome.Ended)
         {
             server.IsDirty = true;
@@ -89,15 +73,9 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         };
     }
 
-    protected override HeaderDecision OnHeader(in ReadOnlySequence<byte> message, MessageHeader header)
+    protected override HeaderDecision OnServerMessage(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        if (!header.IsLengthValid)
-        {
-            LastType = 0;
-            return HeaderDecision.Stop;
-        }
         var type = header.Type;
-        _awaitsCopyData = ServerWaitsForClient.AwaitsCopyData(_awaitsCopyData, type);
         if (!_hasHead)
         {
             lock (link.Sync)
@@ -152,9 +130,6 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
         return Pass(header, swallowing);
     }
 
-    /// <summary>Counted per read; a read's bytes reach the statistics at the next ReadyForQuery or when the link ends.</summary>
-    protected override void OnForwarded(long bytes) => _sent += bytes;
-
     private HeaderDecision Pass(MessageHeader header, bool drop)
     {
         if (drop)
@@ -193,19 +168,17 @@ internal sealed partial class TransactionServerPump(PgTransport client, Transact
 
     private HeaderDecision OnReadyForQuery(in ReadOnlySequence<byte> message, MessageHeader header)
     {
-        if (message.Length < MessageHeader.Size + 1)
+        if (!TryReadStatus(message, out var status))
         {
             return HeaderDecision.WaitForMore;
         }
-        var status = message.Slice(MessageHeader.Size, 1).FirstSpan[0];
         var wasIdle = _server!.TransactionStatus == TransactionStatus.Idle;
         _server.TransactionStatus = status;
         var action = _hasHead ? _head.Action : ResponseAction.Forward;
         if (action != ResponseAction.Swallow)
         {
             // The gateway's own settings query is no query of the client's.
-            RelayStats.OnReadyForQuery(_server, wasIdle, status, _sent);
-            _sent = 0;
+            CountReadyForQuery(_server, wasIdle, status);
         }
         var release = false;
         var refuse = false;

@@ -39,6 +39,17 @@ internal sealed partial class PgTransport
         Reader = new SocketPipeReader(socket, isClient: !isServer);
     }
 
+    /// <summary>
+    /// A transport whose reads come from <paramref name="reader"/> instead of the socket (writes still
+    /// go to the socket): the pump tests use it to choose where a message stream splits between reads.
+    /// </summary>
+    internal PgTransport(Socket socket, PipeReader reader, bool isServer = false)
+        : this(socket, isServer)
+    {
+        Reader.Complete();
+        Reader = reader;
+    }
+
     public Socket Socket { get; }
 
     /// <summary>Replaced once if TLS is negotiated; read it after negotiation, never cache it across it.</summary>

@@ -33,6 +33,27 @@ public readonly struct MessageHeader
     /// <summary>A length below 4 or above 1 GB cannot be a real message.</summary>
     public bool IsLengthValid => Length >= 4 && Length <= MaxLength;
 
+    /// <summary>
+    /// The buffer starts with a message of this type (false when it is empty). A non-empty sequence
+    /// may begin with an empty segment (sliced at a segment's end), so the first span alone cannot say.
+    /// </summary>
+    public static bool StartsWith(in ReadOnlySequence<byte> buffer, byte type)
+    {
+        var first = buffer.FirstSpan;
+        if (first.Length > 0)
+        {
+            return first[0] == type;
+        }
+        foreach (var segment in buffer)
+        {
+            if (!segment.IsEmpty)
+            {
+                return segment.Span[0] == type;
+            }
+        }
+        return false;
+    }
+
     public static bool TryRead(in ReadOnlySequence<byte> buffer, out MessageHeader header)
     {
         if (buffer.Length < Size)
