@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Npgsql;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -137,10 +138,4 @@ public sealed class CancelTests
         await Eventually.AssertAsync(
             () => PgSandbox.ScalarAsync<long>("select count(*) from pg_stat_activity where pid = $1 and state = 'active' and wait_event = 'PgSleep'", backendPid),
             n => n == 1, Bound, $"backend {backendPid} never started sleeping");
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
-    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -83,11 +84,5 @@ public sealed class FrozenServerTests
         proxy.Thaw();
         await gateway.AssertServesNewClientAsync();
         await gateway.AssertPoolSettledAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(TimeSpan.FromSeconds(30));
     }
 }

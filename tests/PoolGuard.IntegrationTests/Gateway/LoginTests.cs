@@ -4,6 +4,7 @@ using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
 using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -298,10 +299,4 @@ public sealed class LoginTests
     private static string Md5Secret(string password, string user) =>
         "md5" + Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(password + user)));
 #pragma warning restore CA5351
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(TimeSpan.FromSeconds(30));
-    }
 }

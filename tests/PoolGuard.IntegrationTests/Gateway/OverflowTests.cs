@@ -3,6 +3,7 @@ using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Events;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -140,11 +141,6 @@ public sealed class OverflowTests
         Assert.Equal("again", (await refusedBatch.ReadUntilReadyForQueryAsync()).Single(m => m.TypeChar == 'D').Columns()[0]);
     }
 
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
-    }
 
     [SkippableFact]
     public async Task A_queued_client_that_gives_up_stops_waiting_and_does_not_take_the_next_free_server()

@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -435,11 +436,6 @@ public sealed class PreparedStatementPoolingTests
         await command.ExecuteNonQueryAsync().WaitAsync(Bound);
     }
 
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
-    }
 
     private static async Task<IReadOnlyList<PgMessage>> SendAsync(RawPgClient client, byte[] messages)
     {

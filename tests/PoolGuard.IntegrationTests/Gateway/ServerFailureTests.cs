@@ -2,6 +2,7 @@ using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
 using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -181,10 +182,4 @@ public sealed class ServerFailureTests
     private static Task WaitForBackendGoneAsync(int pid) =>
         Eventually.AssertAsync(() => PgSandbox.ScalarAsync<long>("select count(*) from pg_stat_activity where pid = $1", pid),
             n => n == 0, Bound, $"backend {pid} is still there");
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
-    }
 }

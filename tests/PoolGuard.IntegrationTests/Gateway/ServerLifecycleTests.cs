@@ -1,5 +1,6 @@
 using Npgsql;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -85,10 +86,4 @@ public sealed class ServerLifecycleTests
     private static Task WaitForBackendGoneAsync(object pid) =>
         Eventually.AssertAsync(() => PgSandbox.ScalarAsync<long>("select count(*) from pg_stat_activity where pid = $1", pid),
             n => n == 0, Bound, $"backend {pid} is still there");
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
-    }
 }

@@ -22,7 +22,7 @@ public sealed class ServerLoginFailureTests
     [SkippableFact]
     public async Task An_unreachable_database_fails_the_client_quickly_naming_host_and_port()
     {
-        var port = UnusedPort();
+        var port = PoolGuardProcess.UnusedPort();
         await using var gateway = GatewayHarness.Start(c => WithDatabase(c, new() { Name = "dead", Host = "127.0.0.1", Port = port, DbName = "app" }));
 
         var clock = Stopwatch.StartNew();
@@ -109,11 +109,4 @@ public sealed class ServerLoginFailureTests
 
     private static PoolGuardConfig WithDatabase(PoolGuardConfig config, DatabaseEntry database) =>
         config with { Databases = new Dictionary<string, DatabaseEntry>(config.Databases) { [database.Name] = database } };
-
-    private static int UnusedPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -112,11 +113,5 @@ public sealed class StatementPoolingTests
         var (one, xact) = (reader.GetInt32(0), reader.GetString(1));
         Assert.True(await reader.NextResultAsync().WaitAsync(Bound) && await reader.ReadAsync().WaitAsync(Bound));
         Assert.Equal((1, 2, xact), (one, reader.GetInt32(0), reader.GetString(1)));
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -405,11 +406,5 @@ public sealed class TransactionPoolingTests
 
         await client.SendAsync(RawPgClient.Query("set work_mem = '16MB'"));
         Assert.DoesNotContain(await client.ReadUntilReadyForQueryAsync(Bound), m => m.TypeChar == 'N');
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
+using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 
@@ -130,11 +131,5 @@ public sealed class TransactionTimeoutTests
         await gateway.AssertPoolSettledAsync();
         await using var next = await gateway.OpenAsync().WaitAsync(Bound);
         Assert.Equal(0L, await ScalarAsync(next, $"select count(*) from {table.Name}"));
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync().WaitAsync(Bound);
     }
 }
