@@ -9,6 +9,11 @@ internal static class Logging
     public static ILoggerFactory Create(string format) => LoggerFactory.Create(builder =>
     {
         builder.SetMinimumLevel(LogLevel.Information);
+        // The admin HTTP host's own lifecycle lines: a port it cannot bind would otherwise print the
+        // hosting layer's stack trace ahead of PoolGuard's one line naming admin_http_port, and its
+        // start and stop notices repeat what PoolGuard says itself. Kestrel's request warnings stay.
+        builder.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
+        builder.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
         if (format == "json")
         {
             builder.AddJsonConsole(o =>
