@@ -163,7 +163,7 @@ internal sealed class ClientSession
 
         if (ConsoleDatabases.IsConsole(databaseName))
         {
-            // The console: authenticated like any _client, then admitted by admin_users / stats_users alone.
+            // The console: authenticated like any client, then admitted by admin_users / stats_users alone.
             var access = ConsoleAccessRules.For(config, user);
             if (access == ConsoleAccess.None)
             {
