@@ -64,16 +64,16 @@ public sealed partial class GatewayServer : IAsyncDisposable
     private EventFile? _eventFile;
 
     /// <summary>
-    /// Opens the event file (if configured) and starts listening. Throws <see cref="GatewayStartException"/>
-    /// naming the setting when either cannot be done.
-    /// </summary>
-    /// <summary>
     /// Loads the TLS certificate, key and CA files <paramref name="config"/> names and uses them for every
     /// handshake from now on; connections already encrypted keep theirs. Throws
     /// <see cref="PoolGuard.Config.Tls.TlsFileException"/> when a file cannot be used, and then nothing changes.
     /// </summary>
     public void ReloadTls(PoolGuardConfig config) => _gateway.Tls.Reload(config);
 
+    /// <summary>
+    /// Opens the event file (if configured) and starts listening. Throws <see cref="GatewayStartException"/>
+    /// naming the setting when either cannot be done.
+    /// </summary>
     public void Start()
     {
         var config = _gateway.Config;
@@ -90,10 +90,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
             _gateway.Events.WriteTo(_eventFile);
         }
         // An address, or a host name such as "localhost" resolved once at start.
-        var address = IPAddress.TryParse(config.ListenAddress, out var parsed)
-            ? parsed
-            : Dns.GetHostAddresses(config.ListenAddress).FirstOrDefault()
-                ?? throw new SocketException((int)SocketError.HostNotFound);
+        var address = ResolveListenAddress(config.ListenAddress);
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -116,6 +113,22 @@ public sealed partial class GatewayServer : IAsyncDisposable
         _acceptLoop = AcceptLoopAsync(listener);
         _maintenanceLoop = MaintenanceLoopAsync();
         _statsLoop = StatsLoopAsync();
+    }
+
+    private static IPAddress ResolveListenAddress(string listenAddress)
+    {
+        if (IPAddress.TryParse(listenAddress, out var parsed))
+        {
+            return parsed;
+        }
+        try
+        {
+            return Dns.GetHostAddresses(listenAddress).FirstOrDefault() ?? throw new SocketException((int)SocketError.HostNotFound);
+        }
+        catch (SocketException ex)
+        {
+            throw new GatewayStartException($"ListenAddress / listen_addr: cannot resolve {listenAddress}: {ex.Message}; use an IP address such as 127.0.0.1", ex);
+        }
     }
 
     private async Task AcceptLoopAsync(Socket listener)

@@ -6,12 +6,12 @@ namespace PoolGuard.Cli;
 /// <summary>Console logging: one line per event as text (control characters escaped), or one JSON object per line for log shippers.</summary>
 internal static class Logging
 {
-    public static ILoggerFactory Create(string format) => LoggerFactory.Create(builder =>
+    public static void Configure(ILoggingBuilder builder, string format)
     {
         builder.SetMinimumLevel(LogLevel.Information);
-        // The admin HTTP host's own lifecycle lines: a port it cannot bind would otherwise print the
-        // hosting layer's stack trace ahead of PoolGuard's one line naming admin_http_port, and its
-        // start and stop notices repeat what PoolGuard says itself. Kestrel's request warnings stay.
+        // The host's own lifecycle lines: a port Kestrel cannot bind would otherwise print the hosting
+        // layer's stack trace ahead of PoolGuard's one line naming admin_http_port, and its start and
+        // stop notices repeat what PoolGuard says itself. Kestrel's request warnings stay.
         builder.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
         if (format == "json")
@@ -28,5 +28,5 @@ internal static class Logging
             builder.AddConsole(o => o.FormatterName = SafeTextFormatter.Name)
                 .AddConsoleFormatter<SafeTextFormatter, ConsoleFormatterOptions>();
         }
-    });
+    }
 }

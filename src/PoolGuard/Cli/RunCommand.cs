@@ -1,9 +1,8 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using PoolGuard.Config;
 using PoolGuard.Gateway.Hosting;
-using PoolGuard.Http;
+using PoolGuard.Hosting;
 
 namespace PoolGuard.Cli;
 
@@ -30,9 +29,6 @@ internal static class RunCommand
 
     private static async Task<int> RunAsync(FileInfo file, string logFormat)
     {
-        using var loggerFactory = Logging.Create(logFormat);
-        var logger = loggerFactory.CreateLogger("PoolGuard");
-
         ConfigLoadResult loaded;
         try
         {
@@ -47,58 +43,43 @@ internal static class RunCommand
             Console.Error.WriteLine($"poolguard: {file.FullName} is not valid; not starting.");
             return ExitCodes.InvalidConfig;
         }
-        foreach (var warning in loaded.Warnings)
-        {
-            logger.LogWarning("{Warning}", warning);
-        }
 
-        using var stop = new CancellationTokenSource();
-        using var signals = StopSignals.Register(stop.Cancel);
-
-        await using var gateway = new GatewayServer(loaded.Config, loggerFactory, configFile: loaded.SourceFile);
-        // Watching before listening: a client that sees the port open may already have edited the file.
-        using var reloads = new ReloadTriggers(gateway, loaded.SourceFile, logger);
+        InterruptSignal.RestoreDefault();
+        PoolGuardHost host;
         try
         {
-            gateway.Start();
+            host = await PoolGuardHost.CreateAsync(new HostSettings(loaded.Config)
+            {
+                ConfigFile = loaded.SourceFile,
+                Logging = logging => Logging.Configure(logging, logFormat),
+            }).ConfigureAwait(false);
         }
         catch (GatewayStartException ex)
         {
-            logger.LogCritical("Cannot start: {Reason}", ex.Message);
+            Console.Error.WriteLine($"poolguard: cannot start: {ex.Message}");
             return ExitCodes.Failed;
         }
-        AdminHttpServer? http = null;
-        if (loaded.Config.AdminHttpPort != 0)
+        await using (host.ConfigureAwait(false))
         {
+            foreach (var warning in loaded.Warnings)
+            {
+                host.Logger.ConfigWarning(warning);
+            }
             try
             {
-                http = await AdminHttpServer.StartAsync(gateway, loggerFactory).ConfigureAwait(false);
+                await host.StartAsync().ConfigureAwait(false);
             }
             catch (GatewayStartException ex)
             {
-                logger.LogCritical("Cannot start: {Reason}", ex.Message);
-                await gateway.StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+                host.Logger.CannotStart(ex.Message);
                 return ExitCodes.Failed;
             }
-            logger.LogInformation("Admin HTTP endpoint on {Address} (/metrics, /api/*, /healthz, /readyz)", http.Address);
-        }
-        logger.LogInformation("PoolGuard running with {File}; {Databases} database(s) configured", loaded.SourceFile, loaded.Config.Databases.Count);
-
-        try
-        {
-            // A signal, or SHUTDOWN on the admin console (then the gateway is already stopping itself).
-            await Task.WhenAny(Task.Delay(Timeout.Infinite, stop.Token), gateway.Stopped).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        logger.LogInformation("Shutting down: letting transactions finish for up to {Seconds} s (shutdown_timeout)", loaded.Config.ShutdownTimeout.TotalSeconds);
-        // The drain runs first so /readyz answers 503 (not accepting) while clients finish, and
-        // /metrics stays readable for the whole drain; the HTTP endpoint goes last.
-        await gateway.StopAsync().ConfigureAwait(false);
-        if (http is not null)
-        {
-            await http.DisposeAsync().ConfigureAwait(false);
+            if (host.AdminAddress is { } address)
+            {
+                host.Logger.AdminHttpListening(address);
+            }
+            host.Logger.Running(loaded.SourceFile, loaded.Config.Databases.Count);
+            await host.RunUntilStoppedAsync().ConfigureAwait(false);
         }
         return ExitCodes.Ok;
     }

@@ -59,6 +59,27 @@ public sealed class ConfigCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_listen_address_that_does_not_resolve_exits_with_1_in_one_line_naming_the_setting()
+    {
+        // .invalid never resolves (RFC 6761); the start must fail with the setting's name, not a stack trace.
+        var file = Write("poolguard.json", """
+            {
+              "PoolGuard": {
+                "ListenAddress": "gateway.invalid", "ListenPort": 6999, "AuthType": "trust", "AdminHttpPort": 0,
+                "Databases": { "app": { "Host": "127.0.0.1", "Port": 5432 } }
+              }
+            }
+            """);
+
+        var result = await RunAsync(file);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var output = result.Stdout + result.Stderr;
+        Assert.Single(output.Split('\n'), line => line.Contains("ListenAddress / listen_addr: cannot resolve gateway.invalid", StringComparison.Ordinal));
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_json_with_trailing_garbage_exits_with_2_naming_the_file_and_the_line()
     {
         var file = Write("poolguard.json", """

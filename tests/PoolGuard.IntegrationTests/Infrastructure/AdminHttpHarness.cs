@@ -1,28 +1,31 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using PoolGuard.Config.Model;
-using PoolGuard.Http;
+using PoolGuard.Hosting;
 
 namespace PoolGuard.IntegrationTests.Infrastructure;
 
-/// <summary>A real gateway plus its admin HTTP endpoint on a free loopback port, and an HttpClient for it.</summary>
+/// <summary>
+/// A real gateway plus its admin HTTP endpoint on a free loopback port, on the process host `poolguard
+/// run` uses (the same composition root, without signals' and files' reload triggers), and an HttpClient for it.
+/// </summary>
 internal sealed class AdminHttpHarness : IAsyncDisposable
 {
-    private AdminHttpHarness(GatewayHarness gateway, AdminHttpServer http)
+    private AdminHttpHarness(PoolGuardHost host, GatewayHarness gateway)
     {
+        Host = host;
         Gateway = gateway;
-        Http = http;
-        Client = new HttpClient { BaseAddress = http.Address, Timeout = TimeSpan.FromSeconds(15) };
+        Client = new HttpClient { BaseAddress = host.AdminAddress, Timeout = TimeSpan.FromSeconds(15) };
     }
 
+    public PoolGuardHost Host { get; }
     public GatewayHarness Gateway { get; }
-    public AdminHttpServer Http { get; }
     public HttpClient Client { get; }
 
     public static async Task<AdminHttpHarness> StartAsync(Func<PoolGuardConfig, PoolGuardConfig>? customize = null)
     {
-        var gateway = GatewayHarness.Start(customize);
-        var http = await AdminHttpServer.StartAsync(gateway.Server, NullLoggerFactory.Instance, portOverride: 0);
-        return new AdminHttpHarness(gateway, http);
+        var config = GatewayHarness.Prepare(customize);
+        var host = await PoolGuardHost.CreateAsync(new HostSettings(config) { AdminHttpPort = 0 });
+        await host.StartAsync();
+        return new AdminHttpHarness(host, GatewayHarness.Adopt(host.Gateway, config));
     }
 
     public async Task<string> GetStringAsync(string path, string? token = null)
@@ -47,7 +50,8 @@ internal sealed class AdminHttpHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await Http.DisposeAsync();
-        await Gateway.DisposeAsync();
+        // The drain, then Kestrel; the host owns the gateway and disposes it.
+        await Host.StopAsync();
+        await Host.DisposeAsync();
     }
 }

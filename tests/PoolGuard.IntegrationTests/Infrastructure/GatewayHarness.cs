@@ -46,17 +46,26 @@ internal sealed class GatewayHarness : IAsyncDisposable
     /// <summary>Starts a gateway; <paramref name="customize"/> adjusts the base config (pool sizes, caps…).</summary>
     public static GatewayHarness Start(Func<PoolGuardConfig, PoolGuardConfig>? customize = null, LogCapture? logs = null)
     {
+        var config = Prepare(customize);
+        var server = new GatewayServer(config, logs);
+        server.Start();
+        return new GatewayHarness(server, config);
+    }
+
+    /// <summary>The config a gateway of this process would start with, once the sandbox is known to run.</summary>
+    public static PoolGuardConfig Prepare(Func<PoolGuardConfig, PoolGuardConfig>? customize = null)
+    {
         PgSandbox.Require();
         // The gateway shares this process's thread pool with the test's clients. Synchronous client
         // APIs (NpgsqlCommand.Cancel blocks while it connects) would otherwise starve the gateway's
         // accept loop on a 2-core machine until the pool injects a thread, about a second later.
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
-        var config = customize is null ? BaseConfig() : customize(BaseConfig());
-        var server = new GatewayServer(config, logs);
-        server.Start();
-        return new GatewayHarness(server, config);
+        return customize is null ? BaseConfig() : customize(BaseConfig());
     }
+
+    /// <summary>A gateway started by someone else (the process host); disposing the harness stops it.</summary>
+    public static GatewayHarness Adopt(GatewayServer server, PoolGuardConfig config) => new(server, config);
 
     /// <summary>Npgsql connection string through the gateway. Npgsql's own pool is off unless asked for.</summary>
     public string ConnectionString(string user = PgSandbox.Roles.App, string password = PgSandbox.Roles.AppPassword,
