@@ -89,7 +89,10 @@ public sealed class SessionPoolingTests
         Assert.Contains("number of failed transactions: 0 ", result.Stdout, StringComparison.Ordinal);
         var line = result.Stdout.Split('\n').Single(l => l.StartsWith("number of transactions actually processed: ", StringComparison.Ordinal));
         var processed = int.Parse(line.Split(": ")[1], CultureInfo.InvariantCulture);
-        Assert.True(processed >= 200, $"only {processed} transactions in 4 s\n{result}");
+        // Liveness, not speed: a thread blocked behind a waiting connect gets a handful of transactions in
+        // 4 s. About 50 a second is normal here (40 ms of SCRAM per connect on 2 busy cores); 200 was too
+        // close to that and failed a green run at 199.
+        Assert.True(processed >= 80, $"only {processed} transactions in 4 s\n{result}");
         await gateway.AssertPoolSettledAsync();
     }
 
