@@ -182,6 +182,9 @@ public sealed partial class GatewayServer : IAsyncDisposable
         return _stop;
     }
 
+    /// <summary>How long sessions told to close after shutdown_timeout get before the stop goes on without them.</summary>
+    public static readonly TimeSpan StuckSessionGrace = TimeSpan.FromSeconds(10);
+
     private readonly Lock _stopLock = new();
     private Task? _stop;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -234,7 +237,7 @@ public sealed partial class GatewayServer : IAsyncDisposable
                 client.RequestShutdown();
             }
             // Sessions end within moments of being told to; a stuck one must not hold up the exit.
-            if (!await AllSessionsEndedWithinAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+            if (!await AllSessionsEndedWithinAsync(StuckSessionGrace).ConfigureAwait(false))
             {
                 _gateway.Logger.SessionsStillOpen(_sessions.Count);
             }

@@ -19,9 +19,6 @@ internal sealed class PoolGuardHost : IAsyncDisposable
     /// <summary>How long Kestrel may finish its requests once the drain is over, as ASP.NET Core's default.</summary>
     private static readonly TimeSpan HttpGrace = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long stuck sessions get after shutdown_timeout (<see cref="GatewayServer.StopAsync()"/>).</summary>
-    private static readonly TimeSpan StuckSessionGrace = TimeSpan.FromSeconds(10);
-
     private readonly IHost _host;
     private readonly HostSettings _settings;
     private readonly int? _httpPort;
@@ -78,7 +75,7 @@ internal sealed class PoolGuardHost : IAsyncDisposable
         settings.Logging(builder.Logging);
         builder.Services.Configure<ConsoleLifetimeOptions>(options => options.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout =
-            config.ShutdownTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : config.ShutdownTimeout + StuckSessionGrace + HttpGrace);
+            config.ShutdownTimeout == Timeout.InfiniteTimeSpan ? Timeout.InfiniteTimeSpan : config.ShutdownTimeout + GatewayServer.StuckSessionGrace + HttpGrace);
 
         builder.Services.AddSingleton(services => new GatewayServer(config, services.GetRequiredService<ILoggerFactory>(), configFile: settings.ConfigFile));
         ILogger HostLogger(IServiceProvider services) => services.GetRequiredService<ILoggerFactory>().CreateLogger(HostLog.Category);
