@@ -34,8 +34,10 @@ export POOLGUARD_SANDBOX_DIR
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-say() { printf '[test.sh] %s\n' "$*"; }
-die() { printf '[test.sh] ERROR: %s\n' "$*" >&2; exit 1; }
+# shellcheck disable=SC2034  # used by scripts/lib/common.sh
+LOG_TAG=test.sh
+# shellcheck source=scripts/lib/common.sh
+. "$root/scripts/lib/common.sh"
 
 command -v dotnet >/dev/null 2>&1 || die "dotnet not found on PATH (the .NET 10 SDK is required)"
 

@@ -13,17 +13,17 @@
 #   PG_DIR=/tmp/poolguard-bench-pg   the sandbox cluster (shared with e2e.sh)
 # Output: bench/results/<date>-ab.md. All traffic on 127.0.0.1; every pgbench bounded by timeout.
 set -Eeuo pipefail
-BENCH_TAG=ab
+LOG_TAG=ab
 # shellcheck source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
-while IFS= read -r _v; do case "$_v" in PG*) unset "$_v" ;; esac; done < <(compgen -e)
+clear_libpq_env
 
 CLIENTS="${CLIENTS:-100}"; DURATION="${DURATION:-10}"; ROUNDS="${ROUNDS:-6}"; MODE="${MODE:-simple}"
 POOL_SIZE="${POOL_SIZE:-20}"; PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"
 for v in CLIENTS DURATION ROUNDS POOL_SIZE; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "$v must be a positive integer (got '${!v}')"
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
-[ -n "${A_BIN:-}${A_REF:-}" ] || bench_die "set A_REF=<commit> or A_BIN=<published poolguard>"
+[ -n "${A_BIN:-}${A_REF:-}" ] || die "set A_REF=<commit> or A_BIN=<published poolguard>"
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 BENCH_TMP="$(mktemp -d /tmp/poolguard-ab.XXXXXX)"
@@ -42,12 +42,12 @@ build() {
   if [ -n "$given" ]; then eval "BIN_$side=\$given"; return; fi
   if [ -n "$ref" ]; then
     src="$BENCH_TMP/src-$side"
-    git -C "$BENCH_ROOT" worktree add --detach "$src" "$ref" >/dev/null 2>&1 || bench_die "no such commit: $ref"
+    git -C "$BENCH_ROOT" worktree add --detach "$src" "$ref" >/dev/null 2>&1 || die "no such commit: $ref"
     WORKTREES+=("$src")
   fi
-  bench_log "dotnet publish $side (${ref:-working tree})"
+  say "dotnet publish $side (${ref:-working tree})"
   timeout 600 dotnet publish "$src/src/PoolGuard" -c Release -o "$out" --nologo -v quiet >"$BENCH_TMP/publish-$side.log" 2>&1 \
-    || { tail -n 20 "$BENCH_TMP/publish-$side.log" >&2; bench_die "publish of $side failed"; }
+    || { tail -n 20 "$BENCH_TMP/publish-$side.log" >&2; die "publish of $side failed"; }
   eval "BIN_$side=\$out/poolguard"
 }
 build A "${A_REF:-}" "${A_BIN:-}"
@@ -55,7 +55,7 @@ build B "${B_REF:-}" "${B_BIN:-}"
 
 start_pg $((POOL_SIZE * 2 + 40))
 [ "$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)" != 0 ] || {
-  bench_log "pgbench -i -s 10"
+  say "pgbench -i -s 10"
   PGPASSWORD="$DB_PASSWORD" timeout 1800 "$PGBIN/pgbench" -h "$BENCH_HOST" -p "$PG_PORT" -U "$DB_USER" -i -s 10 -q "$DB_NAME" >/dev/null 2>&1
 }
 declare -A PORT PID
@@ -72,17 +72,16 @@ pgbench_run() {  # pgbench_run <port> <seconds>: prints transactions processed
     -n -S -M "$MODE" -c "$CLIENTS" -j 2 -T "$2" "$DB_NAME" 2>/dev/null \
     | grep -m1 -oP 'number of transactions actually processed: \K[0-9]+' || echo 0
 }
-stat_ticks() { awk '{print $14, $15}' "/proc/$1/stat"; }
 LINES=()
 for round in $(seq 1 "$ROUNDS"); do
   for side in A B; do
     pgbench_run "${PORT[$side]}" 3 >/dev/null   # warm-up
-    read -r u0 s0 < <(stat_ticks "${PID[$side]}")
+    read -r u0 s0 < <(cpu_ticks_split "${PID[$side]}")
     n="$(pgbench_run "${PORT[$side]}" "$DURATION")"
-    read -r u1 s1 < <(stat_ticks "${PID[$side]}")
+    read -r u1 s1 < <(cpu_ticks_split "${PID[$side]}")
     line="$(awk -v side="$side" -v r="$round" -v n="$n" -v t="$DURATION" -v u=$((u1 - u0)) -v s=$((s1 - s0)) -v hz="$CLK_TCK" \
       'BEGIN{ if (n == 0) n = 1; printf "| %s | %d | %.0f | %.1f | %.1f | %.1f |", side, r, n/t, u/hz*1e6/n, s/hz*1e6/n, (u+s)/hz*1e6/n }')"
-    bench_log "$line"
+    say "$line"
     LINES+=("$line")
   done
 done
@@ -107,4 +106,4 @@ report() {
 mkdir -p "$BENCH_ROOT/bench/results"
 RESULT_FILE="$BENCH_ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S)-ab.md"
 report | tee "$RESULT_FILE"
-bench_log "written to $RESULT_FILE"
+say "written to $RESULT_FILE"

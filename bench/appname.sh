@@ -12,15 +12,15 @@
 #   PG_DIR=/tmp/poolguard-bench-pg   the sandbox cluster (shared with e2e.sh)
 # Output: bench/results/<date>-appname.md. All traffic on 127.0.0.1; every pgbench bounded by timeout.
 set -Eeuo pipefail
-BENCH_TAG=appname
+LOG_TAG=appname
 # shellcheck source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
-while IFS= read -r _v; do case "$_v" in PG*) [ "$_v" = PGBOUNCER ] || unset "$_v" ;; esac; done < <(compgen -e)
+clear_libpq_env PGBOUNCER
 
 CLIENTS="${CLIENTS:-20}"; DURATION="${DURATION:-10}"; ROUNDS="${ROUNDS:-2}"; POOL_SIZE="${POOL_SIZE:-10}"
 PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"
 for v in CLIENTS DURATION ROUNDS POOL_SIZE; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "$v must be a positive integer (got '${!v}')"
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 BENCH_TMP="$(mktemp -d /tmp/poolguard-appname.XXXXXX)"
@@ -34,7 +34,7 @@ POOLGUARD_LABEL="${POOLGUARD_LABEL:-$(git -C "$BENCH_ROOT" rev-parse --short HEA
 publish_poolguard
 start_pg $((POOL_SIZE * 2 + 40))
 [ "$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)" != 0 ] || {
-  bench_log "pgbench -i -s 10"
+  say "pgbench -i -s 10"
   PGPASSWORD="$DB_PASSWORD" timeout 1800 "$PGBIN/pgbench" -h "$BENCH_HOST" -p "$PG_PORT" -U "$DB_USER" -i -s 10 -q "$DB_NAME" >/dev/null 2>&1
 }
 declare -A PORT
@@ -47,7 +47,7 @@ if have_pgbouncer; then
   POOLERS+=(pgbouncer)
   PGB_VERSION="$("$PGBOUNCER" --version | head -n 1)"
 else
-  bench_log "PgBouncer not found ($PGBOUNCER): PoolGuard only"
+  say "PgBouncer not found ($PGBOUNCER): PoolGuard only"
 fi
 
 run_case() {  # run_case <port> <distinct|shared>: prints the summed TPS of CLIENTS processes
@@ -58,7 +58,7 @@ run_case() {  # run_case <port> <distinct|shared>: prints the summed TPS of CLIE
       -h "$BENCH_HOST" -p "$port" -U "$DB_USER" "$DB_NAME" >"$BENCH_TMP/run-$i.log" 2>&1 &
     pids+=($!)
   done
-  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { cat "$BENCH_TMP/run-$((i + 1)).log" >&2; bench_die "pgbench failed"; }; done
+  for i in "${!pids[@]}"; do wait "${pids[$i]}" || { cat "$BENCH_TMP/run-$((i + 1)).log" >&2; die "pgbench failed"; }; done
   for i in $(seq 1 "$CLIENTS"); do
     tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_TMP/run-$i.log" | head -n 1)"
     total="$(awk -v a="$total" -v b="${tps:-0}" 'BEGIN { printf "%.1f", a + b }')"
@@ -71,7 +71,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for names in shared distinct; do
     for pooler in "${POOLERS[@]}"; do
       tps="$(run_case "${PORT[$pooler]}" "$names")"
-      bench_log "round $round, $names names, $pooler: $tps TPS"
+      say "round $round, $names names, $pooler: $tps TPS"
       SUM[$pooler-$names]="$(awk -v a="${SUM[$pooler-$names]:-0}" -v b="$tps" 'BEGIN { printf "%.1f", a + b }')"
     done
   done
@@ -93,4 +93,4 @@ out="$BENCH_ROOT/bench/results/$(date +%Y-%m-%d-%H%M%S)-appname.md"
   done
 } >"$out"
 cat "$out"
-bench_log "written to $out"
+say "written to $out"

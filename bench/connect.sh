@@ -11,15 +11,15 @@
 #   PG_DIR=/tmp/poolguard-bench-pg   the sandbox cluster (shared with e2e.sh)
 # Output: bench/results/<date>-connect.md. All traffic on 127.0.0.1; every pgbench bounded by timeout.
 set -Eeuo pipefail
-BENCH_TAG=connect
+LOG_TAG=connect
 # shellcheck source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
-while IFS= read -r _v; do case "$_v" in PG*) [ "$_v" = PGBOUNCER ] || unset "$_v" ;; esac; done < <(compgen -e)
+clear_libpq_env PGBOUNCER
 
 CLIENTS="${CLIENTS:-200}"; DURATION="${DURATION:-8}"; POOL_SIZE="${POOL_SIZE:-10}"; WAIT_TIMEOUT="${WAIT_TIMEOUT:-20}"
 PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"
 for v in CLIENTS DURATION POOL_SIZE WAIT_TIMEOUT; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "$v must be a positive integer (got '${!v}')"
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 BENCH_TMP="$(mktemp -d /tmp/poolguard-connect.XXXXXX)"
@@ -62,8 +62,8 @@ for pooler in "${POOLERS[@]}"; do
   processed="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$BENCH_TMP/$pooler.log")"
   failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$BENCH_TMP/$pooler.log")"
   tps="$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$BENCH_TMP/$pooler.log" | head -n 1)"
-  bench_log "$pooler: ${processed:-?} transactions, ${failed:-?} failed, ${tps:-?} TPS, ${wall} s, exit $rc"
+  say "$pooler: ${processed:-?} transactions, ${failed:-?} failed, ${tps:-?} TPS, ${wall} s, exit $rc"
   echo "| $pooler | ${processed:-?} | ${failed:-?} | ${tps:-?} | $wall | $rc |" >>"$out"
 done
 cat "$out"
-bench_log "written to $out"
+say "written to $out"

@@ -35,12 +35,12 @@
 # Every pgbench call is bounded by `timeout`; the poolers and (if started here) the cluster are
 # stopped on exit. All traffic stays on 127.0.0.1.
 set -Eeuo pipefail
-BENCH_TAG=e2e
+LOG_TAG=e2e
 # shellcheck source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 
 # Never let the caller's libpq environment leak into psql/pgbench.
-while IFS= read -r _v; do case "$_v" in PG*) unset "$_v" ;; esac; done < <(compgen -e)
+clear_libpq_env
 
 CLIENTS="${CLIENTS:-100}"; DURATION="${DURATION:-15}"; JOBS="${JOBS:-2}"
 MODES="${MODES:-simple extended}"; SCALE="${SCALE:-10}"; POOL_MODE="${POOL_MODE:-session}"
@@ -49,17 +49,17 @@ PG_MAX_CONNECTIONS="${PG_MAX_CONNECTIONS:-$((CLIENTS + 2 * POOL_SIZE + 20))}"
 [ "$PG_MAX_CONNECTIONS" -ge 250 ] || PG_MAX_CONNECTIONS=250
 P99="${P99:-1}"; WARMUP="${WARMUP:-5}"; PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"
 RESULTS_DIR="${RESULTS_DIR:-$BENCH_ROOT/bench/results}"
-[[ "$WARMUP" =~ ^[0-9]+$ ]] || bench_die "WARMUP must be a whole number of seconds (got '$WARMUP')"
+[[ "$WARMUP" =~ ^[0-9]+$ ]] || die "WARMUP must be a whole number of seconds (got '$WARMUP')"
 for v in CLIENTS DURATION JOBS SCALE POOL_SIZE PG_MAX_CONNECTIONS; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "$v must be a positive integer (got '${!v}')"
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
-case "$POOL_MODE" in session|transaction) ;; *) bench_die "POOL_MODE must be session or transaction" ;; esac
+case "$POOL_MODE" in session|transaction) ;; *) die "POOL_MODE must be session or transaction" ;; esac
 if [ "$POOL_MODE" = session ] && [ "$POOL_SIZE" -lt "$CLIENTS" ]; then
-  bench_log "WARNING: session mode with POOL_SIZE $POOL_SIZE < CLIENTS $CLIENTS: clients beyond the pool wait for a server for the whole run"
+  say "WARNING: session mode with POOL_SIZE $POOL_SIZE < CLIENTS $CLIENTS: clients beyond the pool wait for a server for the whole run"
 fi
 [ "$JOBS" -le "$CLIENTS" ] || JOBS="$CLIENTS"
-command -v ss >/dev/null || bench_die "ss (iproute2) is needed"
-[ -x "$PGBIN/pgbench" ] || bench_die "pgbench not found in $PGBIN (Debian package postgresql-15; scripts/pg-sandbox.sh installs it as root)"
+command -v ss >/dev/null || die "ss (iproute2) is needed"
+[ -x "$PGBIN/pgbench" ] || die "pgbench not found in $PGBIN (Debian package postgresql-15; scripts/pg-sandbox.sh installs it as root)"
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 BENCH_TMP="$(mktemp -d /tmp/poolguard-e2e.XXXXXX)"
@@ -71,9 +71,9 @@ trap 'exit 130' INT TERM HUP PIPE
 start_pg "$PG_MAX_CONNECTIONS"
 have_scale="$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)"
 if [ "$have_scale" != "$SCALE" ]; then
-  bench_log "pgbench -i -s $SCALE"
+  say "pgbench -i -s $SCALE"
   PGPASSWORD="$DB_PASSWORD" timeout 1800 "$PGBIN/pgbench" -h "$BENCH_HOST" -p "$PG_PORT" -U "$DB_USER" \
-      -i -s "$SCALE" -q "$DB_NAME" >"$BENCH_TMP/init.log" 2>&1 || { cat "$BENCH_TMP/init.log" >&2; bench_die "pgbench -i failed"; }
+      -i -s "$SCALE" -q "$DB_NAME" >"$BENCH_TMP/init.log" 2>&1 || { cat "$BENCH_TMP/init.log" >&2; die "pgbench -i failed"; }
 fi
 publish_poolguard
 
@@ -89,7 +89,7 @@ if [ "${SKIP_PGBOUNCER:-0}" != 1 ] && have_pgbouncer; then
   PGB_NOTE="PgBouncer $("$PGBOUNCER" --version | head -n1 | awk '{print $2}')"
 else
   PGB_NOTE="PgBouncer: not run ($( [ "${SKIP_PGBOUNCER:-0}" = 1 ] && echo 'SKIP_PGBOUNCER=1' || echo "not installed: apt-get install pgbouncer"))"
-  bench_log "$PGB_NOTE"
+  say "$PGB_NOTE"
 fi
 PORT[poolguard]="$(free_port "${PG_GUARD_PORT:-16532}")"
 start_poolguard "${PORT[poolguard]}" "$POOL_MODE" "$POOL_SIZE" "$MAX_CLIENT_CONN"
@@ -144,13 +144,13 @@ run_pgbench() {  # run_pgbench <target> <mode>
   PGTX[$key]="$(awk -v a="$g0" -v b="$g1" -v n="$n" -v hz="$CLK_TCK" 'BEGIN{ if (n > 0) printf "%.1f", (b-a)/hz*1e6/n; else print "-"}')"
   BUSY[$key]="$(awk -v a="$b0" -v b="$b1" -v x="$t0" -v y="$t1" 'BEGIN{ if (y > x) printf "%.0f", 100*(b-a)/(y-x); else print "-"}')"
   rm -rf "$out.log.d"   # up to millions of lines; the p99 is all we keep
-  bench_log "$t $mode: tps ${TPS[$key]:--} avg ${LAT[$key]:--} ms p99 ${P99MS[$key]} ms failed ${FAILED[$key]:--} aborted ${ABORTED[$key]} rc $rc pooler cpu ${CPU[$key]}%"
+  say "$t $mode: tps ${TPS[$key]:--} avg ${LAT[$key]:--} ms p99 ${P99MS[$key]} ms failed ${FAILED[$key]:--} aborted ${ABORTED[$key]} rc $rc pooler cpu ${CPU[$key]}%"
   if [ "$rc" != 0 ]; then
     { grep -E '(FATAL|ERROR|error):' "$out.err" || true; } | head -n 3 | sed 's/^/    /' >&2
   fi
 }
 
-bench_log "runs: targets [${TARGETS[*]}], modes [$MODES], $CLIENTS clients, $JOBS jobs, ${DURATION}s each, scale $SCALE, $POOL_MODE mode, pool $POOL_SIZE"
+say "runs: targets [${TARGETS[*]}], modes [$MODES], $CLIENTS clients, $JOBS jobs, ${DURATION}s each, scale $SCALE, $POOL_MODE mode, pool $POOL_SIZE"
 # Interleaved (each mode: all targets back to back) so that drift hits every target alike.
 for mode in $MODES; do
   for t in "${TARGETS[@]}"; do run_pgbench "$t" "$mode"; done
@@ -191,4 +191,4 @@ report() {
 mkdir -p "$RESULTS_DIR"
 RESULT_FILE="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M%S)-e2e.md"
 report | tee "$RESULT_FILE"
-bench_log "written to $RESULT_FILE"
+say "written to $RESULT_FILE"

@@ -30,25 +30,25 @@
 # "server backends" = PostgreSQL backends of the benchmark role while the clients are held;
 # "serves after" = a new client can still run `select 1` after the idle clients closed.
 set -Eeuo pipefail
-BENCH_TAG=idle-rss
+LOG_TAG=idle-rss
 # shellcheck source=lib.sh
 . "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
-while IFS= read -r _v; do case "$_v" in PG*) unset "$_v" ;; esac; done < <(compgen -e)
+clear_libpq_env
 
 N="${N:-1000}"; LINKED="${LINKED:-200}"; QUEUE_POOL="${QUEUE_POOL:-10}"; TXIDLE="${TXIDLE:-0}"
 CONCURRENCY="${CONCURRENCY:-16}"; SETTLE="${SETTLE:-3}"
 PG_DIR="${PG_DIR:-/tmp/poolguard-bench-pg}"; RESULTS_DIR="${RESULTS_DIR:-$BENCH_ROOT/bench/results}"
 for v in N QUEUE_POOL CONCURRENCY; do
-  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || bench_die "$v must be a positive integer (got '${!v}')"
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer (got '${!v}')"
 done
-[[ "$LINKED" =~ ^[0-9]+$ ]] || bench_die "LINKED must be an integer"
-[[ "$TXIDLE" =~ ^[0-9]+$ ]] || bench_die "TXIDLE must be an integer"
+[[ "$LINKED" =~ ^[0-9]+$ ]] || die "LINKED must be an integer"
+[[ "$TXIDLE" =~ ^[0-9]+$ ]] || die "TXIDLE must be an integer"
 [ "$LINKED" -le "$N" ] || LINKED="$N"
-command -v ss >/dev/null || bench_die "ss (iproute2) is needed"
+command -v ss >/dev/null || die "ss (iproute2) is needed"
 
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 MOST=$(( N > TXIDLE ? N : TXIDLE ))
-[ "$(ulimit -n)" -gt $((MOST + 100)) ] || bench_die "ulimit -n $(ulimit -n) is too low for $MOST clients"
+[ "$(ulimit -n)" -gt $((MOST + 100)) ] || die "ulimit -n $(ulimit -n) is too low for $MOST clients"
 BENCH_TMP="$(mktemp -d /tmp/poolguard-idle.XXXXXX)"
 chmod 0711 "$BENCH_TMP"
 trap bench_cleanup EXIT
@@ -57,10 +57,10 @@ trap 'exit 130' INT TERM HUP PIPE
 # Backends: the linked case holds LINKED servers; the queued case QUEUE_POOL; one pooler at a time.
 start_pg "$(( (LINKED > QUEUE_POOL ? LINKED : QUEUE_POOL) + 30 ))"
 publish_poolguard
-bench_log "dotnet publish bench/PoolGuard.IdleClients -c Release"
+say "dotnet publish bench/PoolGuard.IdleClients -c Release"
 timeout 600 dotnet publish "$BENCH_ROOT/bench/PoolGuard.IdleClients" -c Release -o "$BENCH_TMP/idle-clients" \
     --nologo -v quiet >"$BENCH_TMP/publish-idle.log" 2>&1 \
-  || { tail -n 20 "$BENCH_TMP/publish-idle.log" >&2; bench_die "publish of PoolGuard.IdleClients failed"; }
+  || { tail -n 20 "$BENCH_TMP/publish-idle.log" >&2; die "publish of PoolGuard.IdleClients failed"; }
 IDLE_CLIENTS="$BENCH_TMP/idle-clients/PoolGuard.IdleClients"
 
 POOLERS=(poolguard)
@@ -99,7 +99,7 @@ measure() {  # measure <pooler> <case>
     [ -n "$ready" ] && break
     sleep 0.5
   done
-  [ -n "$ready" ] || { tail -n 5 "$err" >&2; bench_die "$pooler $kind: clients did not get ready in time"; }
+  [ -n "$ready" ] || { tail -n 5 "$err" >&2; die "$pooler $kind: clients did not get ready in time"; }
   sleep "$SETTLE"
   local with hwm established
   with="$(rss_kb "$pid")"; hwm="$(hwm_kb "$pid")"
@@ -116,7 +116,7 @@ measure() {  # measure <pooler> <case>
 
   local per; per="$(awk -v a="$before" -v b="$with" -v n="$ready" 'BEGIN{ if (n > 0) printf "%.1f", (b-a)/n; else print "-"}')"
   ROWS+=("| $pooler | $kind | $ready | $failed | $pool | $established | $backends | $(mb "$before") | $(mb "$with") | $(mb "$hwm") | $per | $(mb "$after") | $serves |")
-  bench_log "$pooler $kind: $ready clients ($failed failed), RSS ${before} kB -> ${with} kB ($per kB per client), ${after} kB after they left; serves after: $serves"
+  say "$pooler $kind: $ready clients ($failed failed), RSS ${before} kB -> ${with} kB ($per kB per client), ${after} kB after they left; serves after: $serves"
 }
 
 for kind in "${CASES[@]}"; do
@@ -139,4 +139,4 @@ report() {
 mkdir -p "$RESULTS_DIR"
 RESULT_FILE="$RESULTS_DIR/$(date +%Y-%m-%d-%H%M%S)-idle-rss.md"
 report | tee "$RESULT_FILE"
-bench_log "written to $RESULT_FILE"
+say "written to $RESULT_FILE"

@@ -1,20 +1,19 @@
 # shellcheck shell=bash
-# Helpers for bench/e2e.sh and bench/idle-rss.sh. Sourced, not executed. Depends only on this
+# Helpers for the bench/*.sh scripts, on top of scripts/lib/common.sh (say, die, stop_pid,
+# free_port, cpu_ticks, clear_libpq_env, PGBIN). Sourced, not executed. Depends only on this
 # repository (scripts/pg-sandbox.sh) and on Debian's postgresql-15 / pgbouncer packages.
 # Everything listens on 127.0.0.1 only. Callers set BENCH_TMP and call bench_cleanup from a trap.
 
 BENCH_HOST=127.0.0.1
 BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-PGBIN="${POOLGUARD_PGBIN:-/usr/lib/postgresql/15/bin}"
+# shellcheck source=../scripts/lib/common.sh
+. "$BENCH_ROOT/scripts/lib/common.sh"
 PGBOUNCER="${PGBOUNCER:-$(command -v pgbouncer 2>/dev/null || echo /usr/sbin/pgbouncer)}"
 # shellcheck disable=SC2034  # used by the scripts that source this file
 CLK_TCK="$(getconf CLK_TCK)"
 
 # The sandbox's login role and database (created by scripts/pg-sandbox.sh).
 DB_USER=app_user DB_PASSWORD=app_pw DB_NAME=pgbench
-
-bench_log() { printf '[%s] %s: %s\n' "$(date +%H:%M:%S)" "${BENCH_TAG:-bench}" "$*" >&2; }
-bench_die() { bench_log "ERROR: $*"; exit 1; }
 
 # Processes and sandbox this run started; bench_cleanup stops exactly those.
 BENCH_PIDS=()
@@ -29,33 +28,14 @@ bench_cleanup() {
     POOLGUARD_SANDBOX_DIR="$PG_DIR" "$BENCH_ROOT/scripts/pg-sandbox.sh" stop >/dev/null 2>&1 || true
   fi
   if [ -n "${BENCH_TMP:-}" ] && [ -d "$BENCH_TMP" ]; then
-    if [ "${KEEP_TMP:-0}" = 1 ]; then bench_log "kept $BENCH_TMP"; else rm -rf -- "$BENCH_TMP"; fi
+    if [ "${KEEP_TMP:-0}" = 1 ]; then say "kept $BENCH_TMP"; else rm -rf -- "$BENCH_TMP"; fi
   fi
   for i in "${!BENCH_PIDS[@]}"; do unset "BENCH_PIDS[$i]"; done
 }
 
-# SIGTERM, up to 10 s grace, then SIGKILL. Only ever called with pids this run started.
-stop_pid() {
-  local pid="$1" i
-  [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-}
-
-# TIME_WAIT leftovers do not block a listener (both poolers set SO_REUSEADDR).
-port_free() { [ -z "$(ss -Htan exclude time-wait "( sport = :$1 )" 2>/dev/null)" ]; }
-
-free_port() {  # free_port <first>: the first port from <first> on that nothing uses
-  local p="$1"
-  while ! port_free "$p"; do p=$((p + 1)); done
-  echo "$p"
-}
-
-# VmRSS / VmHWM in kB, and CPU ticks (utime + stime) of a process.
+# VmRSS / VmHWM of a process in kB.
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_kb() { awk '/^VmHWM:/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # Whole-box busy jiffies and total jiffies.
 box_jiffies() { awk '/^cpu /{idle=$5+$6; t=0; for(i=2;i<=NF;i++) t+=$i; print t-idle, t}' /proc/stat; }
 
@@ -81,13 +61,13 @@ start_pg() {
   before="$(postmaster_pid)"
   envtext="$(POOLGUARD_SANDBOX_DIR="$PG_DIR" POOLGUARD_SANDBOX_MAX_CONNECTIONS="$1" \
              POOLGUARD_SANDBOX_PORT="${PG_PORT:-}" timeout 300 "$BENCH_ROOT/scripts/pg-sandbox.sh" start)" \
-    || bench_die "could not start the PostgreSQL sandbox in $PG_DIR"
+    || die "could not start the PostgreSQL sandbox in $PG_DIR"
   # A new postmaster (none before, or recreated with other settings) is ours to stop at the end.
   [ "$(postmaster_pid)" = "$before" ] || BENCH_STARTED_PG=1
   PG_PORT="$(printf '%s\n' "$envtext" | sed -n "s/^export POOLGUARD_TEST_PG_PORT='\([0-9]*\)'$/\1/p")"
-  [ -n "$PG_PORT" ] || bench_die "sandbox did not report its port"
+  [ -n "$PG_PORT" ] || die "sandbox did not report its port"
   PG_OS_USER="$(cat "$PG_DIR/os_user")"
-  bench_log "PostgreSQL $(psql_at "$PG_PORT" 'show server_version') on $BENCH_HOST:$PG_PORT (max_connections $(psql_at "$PG_PORT" 'show max_connections'))$( [ "$BENCH_STARTED_PG" = 1 ] || echo ', reused')"
+  say "PostgreSQL $(psql_at "$PG_PORT" 'show server_version') on $BENCH_HOST:$PG_PORT (max_connections $(psql_at "$PG_PORT" 'show max_connections'))$( [ "$BENCH_STARTED_PG" = 1 ] || echo ', reused')"
 }
 
 postmaster_pid() { head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true; }
@@ -96,11 +76,11 @@ postmaster_pid() { head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true; 
 # publish_poolguard: sets POOLGUARD_BIN (given, or published once into $BENCH_TMP/poolguard).
 publish_poolguard() {
   if [ -n "${POOLGUARD_BIN:-}" ]; then
-    [ -x "$POOLGUARD_BIN" ] || bench_die "POOLGUARD_BIN=$POOLGUARD_BIN is not executable"
+    [ -x "$POOLGUARD_BIN" ] || die "POOLGUARD_BIN=$POOLGUARD_BIN is not executable"
     return 0
   fi
   local out="$BENCH_TMP/poolguard" try
-  bench_log "dotnet publish src/PoolGuard -c Release"
+  say "dotnet publish src/PoolGuard -c Release"
   # Other builds may hold the same obj/ files for a moment: retry a few times.
   for try in 1 2 3; do
     if timeout 600 dotnet publish "$BENCH_ROOT/src/PoolGuard" -c Release -o "$out" --nologo -v quiet \
@@ -108,11 +88,11 @@ publish_poolguard() {
       POOLGUARD_BIN="$out/poolguard"
       return 0
     fi
-    bench_log "publish failed (try $try); retrying in 5 s"
+    say "publish failed (try $try); retrying in 5 s"
     sleep 5
   done
   tail -n 20 "$BENCH_TMP/publish.log" >&2
-  bench_die "dotnet publish src/PoolGuard failed"
+  die "dotnet publish src/PoolGuard failed"
 }
 
 # start_poolguard <port> <pool_mode> <pool_size> <max_client_conn> [query_wait_timeout]
@@ -140,9 +120,9 @@ JSON
   BENCH_PIDS+=("$POOLGUARD_PID")
   if ! wait_ready "$port" 30; then
     tail -n 20 "$dir/poolguard.log" >&2
-    bench_die "PoolGuard did not answer on $BENCH_HOST:$port"
+    die "PoolGuard did not answer on $BENCH_HOST:$port"
   fi
-  bench_log "PoolGuard pid $POOLGUARD_PID on $BENCH_HOST:$port ($2 mode, pool $3, max_client_conn $4)"
+  say "PoolGuard pid $POOLGUARD_PID on $BENCH_HOST:$port ($2 mode, pool $3, max_client_conn $4)"
 }
 
 # --- PgBouncer ------------------------------------------------------------------------------
@@ -188,18 +168,18 @@ INI
     chown -R "$PG_OS_USER" "$dir"
     # shellcheck disable=SC2016  # expanded by the inner shell
     runuser -u "$PG_OS_USER" -- bash -c 'ulimit -n "$(ulimit -Hn)"; cd /; exec "$0" -d "$1"' "$PGBOUNCER" "$dir/pgbouncer.ini" \
-      >"$dir/start.log" 2>&1 || { cat "$dir/start.log" >&2; bench_die "pgbouncer did not start"; }
+      >"$dir/start.log" 2>&1 || { cat "$dir/start.log" >&2; die "pgbouncer did not start"; }
   else
-    "$PGBOUNCER" -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 || { cat "$dir/start.log" >&2; bench_die "pgbouncer did not start"; }
+    "$PGBOUNCER" -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 || { cat "$dir/start.log" >&2; die "pgbouncer did not start"; }
   fi
   local i
   for i in $(seq 1 50); do [ -s "$dir/pgbouncer.pid" ] && break; sleep 0.1; done
   PGBOUNCER_PID="$(cat "$dir/pgbouncer.pid" 2>/dev/null || true)"
   if [ -z "$PGBOUNCER_PID" ] || ! wait_ready "$port" 30; then
     tail -n 20 "$dir/pgbouncer.log" >&2
-    bench_die "PgBouncer did not answer on $BENCH_HOST:$port"
+    die "PgBouncer did not answer on $BENCH_HOST:$port"
   fi
-  bench_log "PgBouncer pid $PGBOUNCER_PID on $BENCH_HOST:$port ($2 mode, pool $3, max_client_conn $4)"
+  say "PgBouncer pid $PGBOUNCER_PID on $BENCH_HOST:$port ($2 mode, pool $3, max_client_conn $4)"
 }
 
 # stop_tracked <pid>: stop a process this run started and stop tracking it (no later kill of a reused pid).

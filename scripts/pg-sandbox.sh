@@ -38,17 +38,15 @@
 # Exit codes: 0 ok, 1 failure, 2 usage, 3 PostgreSQL missing and not root.
 set -Eeuo pipefail
 
-# Never let the caller's libpq environment (PGHOST, PGUSER, PGOPTIONS, ...) leak in.
-while IFS= read -r _v; do
-  case "$_v" in PG*) unset "$_v" ;; esac
-done < <(compgen -e)
-export PGCONNECT_TIMEOUT=5
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck disable=SC2034  # used by lib/common.sh
-PG_LOG_TAG=pg-sandbox
+LOG_TAG=pg-sandbox
 # shellcheck source=lib/common.sh
 . "$here/lib/common.sh"
+
+# Never let the caller's libpq environment (PGHOST, PGUSER, PGOPTIONS, ...) leak in.
+clear_libpq_env
+export PGCONNECT_TIMEOUT=5
 
 usage() { sed -n '3,9p' "$0" >&2; exit 2; }
 [ $# -eq 1 ] || usage
@@ -58,9 +56,9 @@ case "$CMD" in start|stop|env) ;; *) usage ;; esac
 SANDBOX_DIR="${POOLGUARD_SANDBOX_DIR:-/tmp/poolguard-sandbox}"
 case "$SANDBOX_DIR" in /*) ;; *) SANDBOX_DIR="$PWD/$SANDBOX_DIR" ;; esac
 SANDBOX_DIR="${SANDBOX_DIR%/}"
-[ -n "$SANDBOX_DIR" ] && [ "$SANDBOX_DIR" != "/" ] || pg_die "bad POOLGUARD_SANDBOX_DIR"
+[ -n "$SANDBOX_DIR" ] && [ "$SANDBOX_DIR" != "/" ] || die "bad POOLGUARD_SANDBOX_DIR"
 # the unix socket path ($DIR/.s.PGSQL.NNNNN) must fit in sun_path (107 bytes)
-[ "${#SANDBOX_DIR}" -le 88 ] || pg_die "POOLGUARD_SANDBOX_DIR too long for a unix socket path (max 88 chars): $SANDBOX_DIR"
+[ "${#SANDBOX_DIR}" -le 88 ] || die "POOLGUARD_SANDBOX_DIR too long for a unix socket path (max 88 chars): $SANDBOX_DIR"
 
 DATA="$SANDBOX_DIR/data"
 LOGFILE="$SANDBOX_DIR/postgres.log"
@@ -78,10 +76,10 @@ REQ_PORT="${POOLGUARD_SANDBOX_PORT:-}"
 PORT_FIRST=54320
 PORT_LAST=54419
 
-[[ "$MAXCONN" =~ ^[0-9]+$ ]] && [ "$MAXCONN" -ge 5 ] || pg_die "POOLGUARD_SANDBOX_MAX_CONNECTIONS must be an integer >= 5"
+[[ "$MAXCONN" =~ ^[0-9]+$ ]] && [ "$MAXCONN" -ge 5 ] || die "POOLGUARD_SANDBOX_MAX_CONNECTIONS must be an integer >= 5"
 if [ -n "$REQ_PORT" ]; then
   [[ "$REQ_PORT" =~ ^[0-9]+$ ]] && [ "$REQ_PORT" -ge 1024 ] && [ "$REQ_PORT" -le 65535 ] \
-    || pg_die "POOLGUARD_SANDBOX_PORT must be a port number in 1024..65535"
+    || die "POOLGUARD_SANDBOX_PORT must be a port number in 1024..65535"
 fi
 
 OS_USER=""
@@ -90,13 +88,13 @@ OS_USER=""
 
 log_tail() {
   if [ -f "$LOGFILE" ]; then
-    pg_log "---- last lines of $LOGFILE ----"
+    say "---- last lines of $LOGFILE ----"
     tail -n 30 "$LOGFILE" >&2 || true
-    pg_log "---- end of server log ----"
+    say "---- end of server log ----"
   fi
 }
 
-fail() { pg_log "ERROR: $*"; log_tail; exit 1; }
+fail() { say "ERROR: $*"; log_tail; exit 1; }
 
 choose_os_user() {
   if [ -f "$USERFILE" ] && [ "$CMD" != start ]; then
@@ -109,17 +107,17 @@ choose_os_user() {
     OS_USER="$(id -un)"
   fi
   if ! is_root && [ "$OS_USER" != "$(id -un)" ]; then
-    pg_die "not root: the server can only run as the current user ($(id -un)), not $OS_USER"
+    die "not root: the server can only run as the current user ($(id -un)), not $OS_USER"
   fi
-  [ "$OS_USER" != root ] || pg_die "PostgreSQL refuses to run as root; pick another POOLGUARD_SANDBOX_OS_USER"
+  [ "$OS_USER" != root ] || die "PostgreSQL refuses to run as root; pick another POOLGUARD_SANDBOX_OS_USER"
 }
 
 ensure_os_user() {
   id "$OS_USER" >/dev/null 2>&1 && return 0
-  is_root || pg_die "OS user $OS_USER does not exist"
-  pg_log "creating system user $OS_USER"
+  is_root || die "OS user $OS_USER does not exist"
+  say "creating system user $OS_USER"
   useradd --system --user-group --no-create-home --home-dir /nonexistent \
-          --shell /usr/sbin/nologin "$OS_USER" || pg_die "useradd $OS_USER failed"
+          --shell /usr/sbin/nologin "$OS_USER" || die "useradd $OS_USER failed"
 }
 
 # Run a command as the server's OS user, from /, with the soft fd limit raised
@@ -171,29 +169,19 @@ healthy() {
 
 wanted_params() { printf 'maxconn=%s port=%s user=%s pgbin=%s tls=1\n' "$MAXCONN" "${REQ_PORT:-auto}" "$OS_USER" "$PGBIN"; }
 
-port_free() {  # port_free <port>: nothing listens on / is bound to it
-  local p="$1"
-  if (exec 3<>"/dev/tcp/$HOST/$p") 2>/dev/null; then return 1; fi
-  if command -v ss >/dev/null 2>&1; then
-    # TIME_WAIT leftovers do not block a listener (postgres sets SO_REUSEADDR)
-    [ -z "$(ss -Htan exclude time-wait "( sport = :$p )" 2>/dev/null)" ] || return 1
-  fi
-  return 0
-}
-
 stop_server() {
   local pid
   pid="$(postmaster_pid)" || return 0
-  pg_log "stopping server (pid $pid)"
+  say "stopping server (pid $pid)"
   if as_user "$PGBIN/pg_ctl" -D "$DATA" stop -m fast -w -t 30 >/dev/null 2>&1; then return 0; fi
-  pg_log "fast shutdown did not finish in 30 s; trying immediate"
+  say "fast shutdown did not finish in 30 s; trying immediate"
   if as_user "$PGBIN/pg_ctl" -D "$DATA" stop -m immediate -w -t 10 >/dev/null 2>&1; then return 0; fi
   pid="$(postmaster_pid)" || return 0
-  pg_log "killing postmaster $pid"
+  say "killing postmaster $pid"
   kill -KILL "$pid" 2>/dev/null || true
   local _
   for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-  pg_die "could not stop postmaster $pid"
+  die "could not stop postmaster $pid"
 }
 
 wipe_dir() {
@@ -201,7 +189,7 @@ wipe_dir() {
   if [ -f "$MARKER" ] || [ -z "$(ls -A "$SANDBOX_DIR" 2>/dev/null)" ]; then
     rm -rf -- "$SANDBOX_DIR"
   else
-    pg_die "refusing to remove $SANDBOX_DIR: it is not a PoolGuard sandbox (no $MARKER)"
+    die "refusing to remove $SANDBOX_DIR: it is not a PoolGuard sandbox (no $MARKER)"
   fi
 }
 
@@ -209,7 +197,7 @@ lock() {
   mkdir -p "$(dirname "$SANDBOX_DIR")"
   exec 9>"$SANDBOX_DIR.lock"
   if command -v flock >/dev/null 2>&1; then
-    flock -w 120 9 || pg_die "another pg-sandbox.sh holds $SANDBOX_DIR.lock for more than 120 s"
+    flock -w 120 9 || die "another pg-sandbox.sh holds $SANDBOX_DIR.lock for more than 120 s"
   fi
 }
 
@@ -265,22 +253,22 @@ create_cluster() {
   if is_root; then chown "$OS_USER:$(id -gn "$OS_USER")" "$SANDBOX_DIR"; fi
   chmod 0700 "$SANDBOX_DIR"
   as_user test -w "$SANDBOX_DIR" -a -x "$SANDBOX_DIR" \
-    || pg_die "OS user $OS_USER cannot use $SANDBOX_DIR (is a parent directory not searchable?); set POOLGUARD_SANDBOX_DIR to a dir under /tmp"
+    || die "OS user $OS_USER cannot use $SANDBOX_DIR (is a parent directory not searchable?); set POOLGUARD_SANDBOX_DIR to a dir under /tmp"
   echo "$OS_USER" >"$USERFILE"
   wanted_params >"$PARAMSFILE"
 
   local tmp pw
   pw="$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-24)"
-  [ "${#pw}" -ge 16 ] || pg_die "could not generate a password"
+  [ "${#pw}" -ge 16 ] || die "could not generate a password"
   tmp="$(mktemp "$SANDBOX_DIR/pw.XXXXXX")"
   printf '%s\n' "$pw" >"$tmp"
   put_user_file "$tmp" "$PWFILE" 0600
 
-  pg_log "initdb $DATA (OS user $OS_USER)"
+  say "initdb $DATA (OS user $OS_USER)"
   as_user "$PGBIN/initdb" -D "$DATA" -U postgres --pwfile="$PWFILE" \
       --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C --no-sync --no-instructions \
       >"$SANDBOX_DIR/initdb.log" 2>&1 \
-    || { cat "$SANDBOX_DIR/initdb.log" >&2; pg_die "initdb failed"; }
+    || { cat "$SANDBOX_DIR/initdb.log" >&2; die "initdb failed"; }
   as_user bash -c "printf '%s\n' \"include 'poolguard.conf'\" >> '$DATA/postgresql.conf'"
   write_hba
 }
@@ -289,7 +277,7 @@ create_cluster() {
 # host name use either). EC P-256: quick to make. The CA key stays in the sandbox dir and dies with it.
 make_tls() {
   local tmp; tmp="$(mktemp -d "$SANDBOX_DIR/tls.XXXXXX")"
-  pg_log "making a throwaway CA and server certificate in $TLS_DIR"
+  say "making a throwaway CA and server certificate in $TLS_DIR"
   (
     cd "$tmp"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 \
@@ -301,7 +289,7 @@ make_tls() {
       'keyUsage=critical,digitalSignature,keyEncipherment' 'extendedKeyUsage=serverAuth' >server.ext
     openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 30 \
       -extfile server.ext -out server.crt
-  ) >"$SANDBOX_DIR/tls.log" 2>&1 || { cat "$SANDBOX_DIR/tls.log" >&2; pg_die "openssl could not make the sandbox certificates"; }
+  ) >"$SANDBOX_DIR/tls.log" 2>&1 || { cat "$SANDBOX_DIR/tls.log" >&2; die "openssl could not make the sandbox certificates"; }
   mkdir -p "$TLS_DIR"
   chmod 0755 "$TLS_DIR"
   install -m 0644 "$tmp/ca.crt" "$TLS_DIR/ca.crt"
@@ -317,13 +305,13 @@ start_server() {
   if [ -n "$REQ_PORT" ]; then ports="$REQ_PORT"; else ports="$(seq "$PORT_FIRST" "$PORT_LAST")"; fi
   for port in $ports; do
     if ! port_free "$port"; then
-      [ -z "$REQ_PORT" ] || pg_die "POOLGUARD_SANDBOX_PORT=$REQ_PORT is already in use on $HOST"
+      [ -z "$REQ_PORT" ] || die "POOLGUARD_SANDBOX_PORT=$REQ_PORT is already in use on $HOST"
       continue
     fi
     write_conf "$port"
     local before=0
     [ -f "$LOGFILE" ] && before="$(wc -l <"$LOGFILE")"
-    pg_log "starting PostgreSQL on $HOST:$port (max_connections=$MAXCONN)"
+    say "starting PostgreSQL on $HOST:$port (max_connections=$MAXCONN)"
     if out="$(as_user "$PGBIN/pg_ctl" -D "$DATA" -l "$LOGFILE" -w -t 30 start 2>&1)"; then
       echo "$port" >"$PORTFILE"
       return 0
@@ -331,19 +319,19 @@ start_server() {
     # lost a race for the port: try the next one
     if [ -z "$REQ_PORT" ] && ! server_running \
        && tail -n +"$((before + 1))" "$LOGFILE" 2>/dev/null | grep -q 'Address already in use'; then
-      pg_log "port $port was taken meanwhile; trying the next one"
+      say "port $port was taken meanwhile; trying the next one"
       continue
     fi
     printf '%s\n' "$out" >&2
     stop_server || true
     fail "pg_ctl start failed (port $port)"
   done
-  pg_die "no free TCP port in $PORT_FIRST..$PORT_LAST on $HOST"
+  die "no free TCP port in $PORT_FIRST..$PORT_LAST on $HOST"
 }
 
 setup_roles() {
   local port; port="$(cat "$PORTFILE")"
-  pg_log "creating roles scram_user, md5_user, app_user and databases app, pgbench"
+  say "creating roles scram_user, md5_user, app_user and databases app, pgbench"
   "$PGBIN/psql" -X -q -w -v ON_ERROR_STOP=1 -h "$SANDBOX_DIR" -p "$port" -U postgres -d postgres \
       >"$SANDBOX_DIR/setup.log" 2>&1 <<'SQL' || { cat "$SANDBOX_DIR/setup.log" >&2; return 1; }
 SET password_encryption = 'scram-sha-256';
@@ -357,7 +345,7 @@ CREATE DATABASE app OWNER app_user;
 CREATE DATABASE pgbench OWNER app_user;
 GRANT CONNECT ON DATABASE app, pgbench TO scram_user, md5_user;
 SQL
-  pg_log "pgbench -i -s 1 -q (database pgbench, as app_user)"
+  say "pgbench -i -s 1 -q (database pgbench, as app_user)"
   PGPASSWORD=app_pw "$PGBIN/pgbench" -h "$HOST" -p "$port" -U app_user -i -s 1 -q pgbench \
       >"$SANDBOX_DIR/pgbench-init.log" 2>&1 \
     || { cat "$SANDBOX_DIR/pgbench-init.log" >&2; return 1; }
@@ -367,14 +355,14 @@ SQL
   for u in postgres:"$(cat "$PWFILE")":postgres scram_user:scram_pw:app md5_user:md5_pw:app app_user:app_pw:pgbench; do
     IFS=: read -r u pw db <<<"$u"
     [ "$(tcp_psql "$port" "$u" "$pw" "$db" 'select 1' 2>&1)" = 1 ] \
-      || { pg_log "login check failed: $u@$db over TCP"; return 1; }
+      || { say "login check failed: $u@$db over TCP"; return 1; }
   done
   local kinds
   kinds="$("$PGBIN/psql" -X -q -w -tA -h "$SANDBOX_DIR" -p "$port" -U postgres -d postgres -c \
     "select string_agg(rolname || '=' || split_part(rolpassword, '\$', 1), ' ' order by rolname) from pg_authid where rolname in ('scram_user','md5_user')")"
   case "$kinds" in
     "md5_user=md5"*" scram_user=SCRAM-SHA-256") ;;
-    *) pg_log "unexpected password formats: $kinds"; return 1 ;;
+    *) say "unexpected password formats: $kinds"; return 1 ;;
   esac
 }
 
@@ -399,7 +387,7 @@ EOF
 on_start_error() {
   local rc=$?
   trap - ERR
-  pg_log "ERROR: start failed (rc=$rc, line ${1:-?}); the server is stopped, $SANDBOX_DIR is kept for inspection"
+  say "ERROR: start failed (rc=$rc, line ${1:-?}); the server is stopped, $SANDBOX_DIR is kept for inspection"
   log_tail
   stop_server >/dev/null 2>&1 || true
   exit 1
@@ -409,14 +397,14 @@ cmd_start() {
   lock
   choose_os_user
   if [ -f "$MARKER" ] && [ "$(cat "$PARAMSFILE" 2>/dev/null || true)" = "$(wanted_params)" ] && healthy; then
-    pg_log "sandbox already running in $SANDBOX_DIR on $HOST:$(cat "$PORTFILE")"
+    say "sandbox already running in $SANDBOX_DIR on $HOST:$(cat "$PORTFILE")"
     print_env
     return 0
   fi
   if [ -e "$SANDBOX_DIR" ]; then
     [ -f "$MARKER" ] || [ -z "$(ls -A "$SANDBOX_DIR" 2>/dev/null)" ] \
-      || pg_die "$SANDBOX_DIR exists and is not a PoolGuard sandbox; remove it or set POOLGUARD_SANDBOX_DIR"
-    pg_log "recreating sandbox in $SANDBOX_DIR (stale, incomplete or different settings)"
+      || die "$SANDBOX_DIR exists and is not a PoolGuard sandbox; remove it or set POOLGUARD_SANDBOX_DIR"
+    say "recreating sandbox in $SANDBOX_DIR (stale, incomplete or different settings)"
     # stop with the OS user that created it
     local want="$OS_USER"
     [ -f "$USERFILE" ] && OS_USER="$(cat "$USERFILE")"
@@ -436,32 +424,32 @@ cmd_start() {
   write_env
   : >"$READY"
   trap - ERR
-  pg_log "sandbox ready: $HOST:$(cat "$PORTFILE"), dir $SANDBOX_DIR, log $LOGFILE"
+  say "sandbox ready: $HOST:$(cat "$PORTFILE"), dir $SANDBOX_DIR, log $LOGFILE"
   print_env
 }
 
 cmd_env() {
-  [ -f "$MARKER" ] || pg_die "no sandbox in $SANDBOX_DIR (run: scripts/pg-sandbox.sh start)"
-  healthy || pg_die "the sandbox in $SANDBOX_DIR is not running or not healthy (run: scripts/pg-sandbox.sh start)"
+  [ -f "$MARKER" ] || die "no sandbox in $SANDBOX_DIR (run: scripts/pg-sandbox.sh start)"
+  healthy || die "the sandbox in $SANDBOX_DIR is not running or not healthy (run: scripts/pg-sandbox.sh start)"
   print_env
 }
 
 cmd_stop() {
   lock
   if [ ! -e "$SANDBOX_DIR" ]; then
-    pg_log "no sandbox in $SANDBOX_DIR"
+    say "no sandbox in $SANDBOX_DIR"
     return 0
   fi
   [ -f "$MARKER" ] || [ -z "$(ls -A "$SANDBOX_DIR" 2>/dev/null)" ] \
-    || pg_die "$SANDBOX_DIR is not a PoolGuard sandbox; not touching it"
+    || die "$SANDBOX_DIR is not a PoolGuard sandbox; not touching it"
   choose_os_user
   if id "$OS_USER" >/dev/null 2>&1; then stop_server; fi
   if [ "${POOLGUARD_SANDBOX_KEEP:-0}" = 1 ]; then
     rm -f "$READY"
-    pg_log "stopped; keeping $SANDBOX_DIR (POOLGUARD_SANDBOX_KEEP=1)"
+    say "stopped; keeping $SANDBOX_DIR (POOLGUARD_SANDBOX_KEEP=1)"
   else
     wipe_dir
-    pg_log "stopped and removed $SANDBOX_DIR"
+    say "stopped and removed $SANDBOX_DIR"
   fi
 }
 

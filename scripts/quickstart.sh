@@ -14,7 +14,12 @@ port=${POOLGUARD_PORT:-6432}
 export POOLGUARD_SANDBOX_DIR=${POOLGUARD_SANDBOX_DIR:-/tmp/poolguard-quickstart}
 export POOLGUARD_SANDBOX_MAX_CONNECTIONS=${POOLGUARD_SANDBOX_MAX_CONNECTIONS:-40}
 
-command -v dotnet >/dev/null || { echo "quickstart: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+# shellcheck disable=SC2034  # used by scripts/lib/common.sh
+LOG_TAG=quickstart
+# shellcheck source=lib/common.sh
+. scripts/lib/common.sh
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK (dotnet) is required"
 
 if [ -n "${POOLGUARD_DLL:-}" ]; then
   poolguard=(dotnet "$POOLGUARD_DLL")

@@ -1,6 +1,7 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
 using PoolGuard.Protocol.Messages;
+using PoolGuard.Testing.Buffers;
 
 namespace PoolGuard.Benchmarks;
 

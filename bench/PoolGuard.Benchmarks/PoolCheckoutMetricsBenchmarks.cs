@@ -1,10 +1,10 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
 using BenchmarkDotNet.Attributes;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Telemetry;
 using PoolGuard.Http;
+using Stopwatch = System.Diagnostics.Stopwatch;
 
 namespace PoolGuard.Benchmarks;
 

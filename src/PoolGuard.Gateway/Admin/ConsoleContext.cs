@@ -4,14 +4,13 @@ using PoolGuard.Gateway.Hosting;
 namespace PoolGuard.Gateway.Admin;
 
 /// <summary>What a console command can see: the gateway, who is asking, and the shared read-only views.</summary>
-internal sealed class ConsoleContext(GatewayContext gateway, string user, ConsoleAccess access, Clients.ClientConnection? client = null)
+internal sealed class ConsoleContext(GatewayContext gateway, string user, Clients.ClientConnection? client = null)
 {
     /// <summary>Ends when the console's own client goes away or the gateway stops: commands that wait (PAUSE, WAIT_CLOSE) give up then.</summary>
     public CancellationToken Cancelled => client?.ShutdownToken ?? CancellationToken.None;
 
     public GatewayContext Gateway { get; } = gateway;
     public string User { get; } = user;
-    public ConsoleAccess Access { get; } = access;
     public GatewayInspector Inspector => Gateway.Inspector;
 
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);

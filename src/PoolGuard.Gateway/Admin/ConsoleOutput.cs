@@ -26,8 +26,6 @@ internal sealed class ConsoleOutput
 
     public void Complete(string tag) => ResultSetWriter.WriteCommandComplete(_buffer, tag);
 
-    public void EmptyQuery() => ResultSetWriter.WriteEmptyQueryResponse(_buffer);
-
     /// <summary>Run once the answer has been sent (SHUTDOWN: answer first, then stop).</summary>
     public Action? AfterSend { get; set; }
 

@@ -19,7 +19,7 @@ internal sealed class ConsoleSession(GatewayContext gateway, ClientConnection cl
     /// <summary>Console queries are a few words; a larger message is not a console query.</summary>
     private const int MaxQueryLength = 64 * 1024;
 
-    private readonly ConsoleContext _context = new(gateway, client.User, access, client);
+    private readonly ConsoleContext _context = new(gateway, client.User, client);
 
     public async Task RunAsync()
     {

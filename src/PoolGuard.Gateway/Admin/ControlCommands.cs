@@ -1,6 +1,3 @@
-using PoolGuard.Config;
-using PoolGuard.Config.Model;
-using PoolGuard.Gateway.Clients;
 using PoolGuard.Gateway.Control;
 using PoolGuard.Protocol.Errors;
 

@@ -26,9 +26,6 @@ internal sealed class SessionEnding(GatewayContext gateway, ClientConnection cli
     internal static PgError ShuttingDown =>
         PgError.Fatal(SqlState.AdminShutdown, "PoolGuard is shutting down", "reconnect once the gateway is back");
 
-    /// <summary>A drain ended the session at a transaction boundary.</summary>
-    public bool Drained => _drained;
-
     /// <summary>An idle deadline has fired (the client pump was stopped for it).</summary>
     public bool TimedOut => _timedOut != TimeoutKind.None;
 

@@ -1,5 +1,4 @@
 using PoolGuard.Gateway.Clients;
-using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Servers;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Errors;

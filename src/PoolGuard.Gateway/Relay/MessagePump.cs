@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using PoolGuard.Gateway.Async;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;

@@ -3,7 +3,6 @@ using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Tls;
 using PoolGuard.Gateway.Transport;
 using PoolGuard.Protocol.Messages;
-using PoolGuard.Protocol.Startup;
 
 namespace PoolGuard.Gateway.Servers;
 

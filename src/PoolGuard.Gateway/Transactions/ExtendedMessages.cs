@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;

@@ -1,11 +1,11 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using PoolGuard.Gateway.Async;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
+using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Gateway.Stats;
 using PoolGuard.Gateway.Transport;
-using PoolGuard.Gateway.SessionCommands;
 using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
 

@@ -5,7 +5,6 @@ using PoolGuard.Gateway.Clients;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
-using PoolGuard.Gateway.Timeouts;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;

@@ -1,6 +1,6 @@
 using System.Buffers;
-using PoolGuard.Protocol.Errors;
 using PoolGuard.Gateway.SessionCommands;
+using PoolGuard.Protocol.Errors;
 using PoolGuard.Protocol.Messages;
 
 namespace PoolGuard.Gateway.Transactions;

@@ -18,8 +18,6 @@ public ref struct MessageReader
 
     public bool TryReadInt32(out int value) => _reader.TryReadBigEndian(out value);
 
-    public bool TryReadInt16(out short value) => _reader.TryReadBigEndian(out value);
-
     public bool TryReadByte(out byte value) => _reader.TryRead(out value);
 
     /// <summary>Reads a NUL-terminated UTF-8 string.</summary>
@@ -45,13 +43,6 @@ public ref struct MessageReader
         _reader.TryCopyTo(value);
         _reader.Advance(count);
         return true;
-    }
-
-    public byte[] ReadRest()
-    {
-        var rest = _reader.UnreadSequence.ToArray();
-        _reader.AdvanceToEnd();
-        return rest;
     }
 
     public static int ReadInt32(ReadOnlySpan<byte> span) => BinaryPrimitives.ReadInt32BigEndian(span);

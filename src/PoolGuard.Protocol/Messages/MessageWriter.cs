@@ -1,7 +1,7 @@
 using System.Buffers;
-using PoolGuard.Protocol.Startup;
 using System.Buffers.Binary;
 using System.Text;
+using PoolGuard.Protocol.Startup;
 
 namespace PoolGuard.Protocol.Messages;
 

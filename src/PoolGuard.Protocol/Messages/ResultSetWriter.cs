@@ -70,10 +70,4 @@ public static class ResultSetWriter
         MessageWriter.PutCString(span, tag);
         writer.Advance(MessageWriter.Size(length));
     }
-
-    public static void WriteEmptyQueryResponse(IBufferWriter<byte> writer)
-    {
-        MessageWriter.Begin(writer, BackendMessage.EmptyQueryResponse, 0);
-        writer.Advance(MessageWriter.Size(0));
-    }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.Logging;
 using PoolGuard.Config;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Hosting;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using PoolGuard.Gateway.Hosting;
 
 namespace PoolGuard.Hosting;

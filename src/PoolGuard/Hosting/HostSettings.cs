@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using PoolGuard.Config.Model;
 
 namespace PoolGuard.Hosting;

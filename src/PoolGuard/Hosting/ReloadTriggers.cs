@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using PoolGuard.Gateway.Hosting;
 
 namespace PoolGuard.Hosting;

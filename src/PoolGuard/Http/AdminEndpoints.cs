@@ -1,7 +1,4 @@
 using System.Reflection;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Hosting;
 
 namespace PoolGuard.Http;

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using PoolGuard.Gateway.Control;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Protocol.Errors;

@@ -14,12 +14,6 @@ public sealed class AdminControlTests
     private static GatewayHarness StartGateway(PoolMode mode = PoolMode.Transaction) =>
         GatewayHarness.Start(c => c with { AuthType = AuthType.Trust, PoolMode = mode, AdminUsers = [Roles.App] });
 
-    private static async Task<object?> QueryAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync();
-    }
-
     private static async Task OkAsync(ConsoleClient console, string command)
     {
         var answer = await console.QueryAsync(command);
@@ -34,9 +28,9 @@ public sealed class AdminControlTests
         await using var gateway = StartGateway();
         await using var busy = await gateway.OpenAsync();
         await using var idle = await gateway.OpenAsync();
-        await QueryAsync(idle, "select 1");
+        await NpgsqlScalar.ScalarAsync(idle, "select 1");
         await using var transaction = await busy.BeginTransactionAsync();
-        await QueryAsync(busy, "select 1");
+        await NpgsqlScalar.ScalarAsync(busy, "select 1");
         using var console = await ConsoleClient.LogInAsync(gateway);
 
         var pause = console.QueryAsync("PAUSE app");
@@ -49,14 +43,14 @@ public sealed class AdminControlTests
         Assert.Equal(0, await PgSandbox.CountBackendsAsync());
         Assert.Equal("1", (await console.ShowAsync("DATABASES")) is var databases ? databases.Value(databases.RowWhere("name", "app"), "paused") : null);
 
-        var waiting = QueryAsync(idle, "select 42");
+        var waiting = NpgsqlScalar.ScalarAsync(idle, "select 42");
         await Task.Delay(300);
         Assert.False(waiting.IsCompleted, "a query ran while its database was paused");
         Assert.Equal(1, gateway.Pool()?.ClientsWaiting);
 
         await OkAsync(console, "RESUME app");
         Assert.Equal(42, await waiting.WaitAsync(Bound));
-        Assert.Equal(1, await QueryAsync(busy, "select 1"));
+        Assert.Equal(1, await NpgsqlScalar.ScalarAsync(busy, "select 1"));
         Assert.Contains(gateway.Server.Events.Recent(), e => e.Kind == PoolGuard.Gateway.Events.GatewayEventKind.Paused);
         Assert.Contains(gateway.Server.Events.Recent(), e => e.Kind == PoolGuard.Gateway.Events.GatewayEventKind.Resumed);
     }
@@ -80,12 +74,12 @@ public sealed class AdminControlTests
     {
         await using var gateway = StartGateway(PoolMode.Session);
         await using var victim = await gateway.OpenAsync();
-        await QueryAsync(victim, "select 1");
+        await NpgsqlScalar.ScalarAsync(victim, "select 1");
         using var console = await ConsoleClient.LogInAsync(gateway);
 
         await OkAsync(console, "KILL app");
 
-        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => QueryAsync(victim, "select 1"));
+        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => NpgsqlScalar.ScalarAsync(victim, "select 1"));
         Assert.True(error is PostgresException { SqlState: "57P01" } || error.InnerException is not null, $"got {error}");
         await Eventually.AssertAsync(() => PgSandbox.CountBackendsAsync(), n => n == 0, Bound, "servers of the killed database still open");
         var newcomer = gateway.OpenAndQueryAsync();
@@ -93,7 +87,7 @@ public sealed class AdminControlTests
         Assert.False(newcomer.IsCompleted, "a new client got a server of a killed database before RESUME");
         await OkAsync(console, "RESUME");
         await using var served = await newcomer.WaitAsync(Bound);
-        Assert.Equal(1, await QueryAsync(served, "select 1"));
+        Assert.Equal(1, await NpgsqlScalar.ScalarAsync(served, "select 1"));
     }
 
     [SkippableFact]
@@ -101,7 +95,7 @@ public sealed class AdminControlTests
     {
         await using var gateway = StartGateway();
         await using var client = await gateway.OpenAsync();
-        Assert.Equal(1, await QueryAsync(client, "select 1"));
+        Assert.Equal(1, await NpgsqlScalar.ScalarAsync(client, "select 1"));
         var id = gateway.Server.GetClients().First(c => c.Database == "app").Id;
         using var console = await ConsoleClient.LogInAsync(gateway);
         var before = gateway.Server.Events.Recent().Count;
@@ -124,7 +118,7 @@ public sealed class AdminControlTests
     {
         await using var gateway = StartGateway();
         await using var client = await gateway.OpenAsync();
-        Assert.Equal(1, await QueryAsync(client, "select 1"));
+        Assert.Equal(1, await NpgsqlScalar.ScalarAsync(client, "select 1"));
         using var console = await ConsoleClient.LogInAsync(gateway);
         var view = gateway.Server.View;
         var start = view.State();
@@ -151,14 +145,14 @@ public sealed class AdminControlTests
         await using var victim = await gateway.OpenAsync();
         await using var bystander = await gateway.OpenAsync();
         using var console = await ConsoleClient.LogInAsync(gateway);
-        var victimPid = (int)(await QueryAsync(victim, "select 1"))!;
+        var victimPid = (int)(await NpgsqlScalar.ScalarAsync(victim, "select 1"))!;
         var id = gateway.Server.GetClients().First(c => c.Database == "app").Id;
 
         await OkAsync(console, $"KILL_CLIENT {id}");
 
         var remaining = await Eventually.TrueAsync(() => gateway.Server.GetClients().All(c => c.Id != id), Bound);
         Assert.True(remaining, "the killed client is still listed");
-        Assert.Equal(1, await QueryAsync(bystander, "select 1"));
+        Assert.Equal(1, await NpgsqlScalar.ScalarAsync(bystander, "select 1"));
         var missing = await console.QueryAsync("KILL_CLIENT 999999999");
         Assert.Equal("42704", missing.Error?.Fields()['C']);
     }
@@ -176,7 +170,7 @@ public sealed class AdminControlTests
 
         await OkAsync(console, "ENABLE app");
         await using var connection = await gateway.OpenAsync();
-        Assert.Equal(1, await QueryAsync(connection, "select 1"));
+        Assert.Equal(1, await NpgsqlScalar.ScalarAsync(connection, "select 1"));
     }
 
     [SkippableFact]
@@ -184,9 +178,9 @@ public sealed class AdminControlTests
     {
         await using var gateway = StartGateway();
         await using var client = await gateway.OpenAsync();
-        var before = (int)(await QueryAsync(client, "select pg_backend_pid()"))!;
+        var before = (int)(await NpgsqlScalar.ScalarAsync(client, "select pg_backend_pid()"))!;
         await using var transaction = await client.BeginTransactionAsync();
-        await QueryAsync(client, "select 1");
+        await NpgsqlScalar.ScalarAsync(client, "select 1");
         using var console = await ConsoleClient.LogInAsync(gateway);
 
         await OkAsync(console, "RECONNECT app");
@@ -198,7 +192,7 @@ public sealed class AdminControlTests
 
         await transaction.CommitAsync();
         Assert.Null((await waitClose.WaitAsync(Bound)).Error);
-        var after = (int)(await QueryAsync(client, "select pg_backend_pid()"))!;
+        var after = (int)(await NpgsqlScalar.ScalarAsync(client, "select pg_backend_pid()"))!;
         Assert.NotEqual(before, after);
     }
 
@@ -246,7 +240,7 @@ public sealed class AdminControlTests
         await OkAsync(console, "SHUTDOWN");
 
         await gateway.Server.Stopped.WaitAsync(Bound);
-        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => QueryAsync(client, "select 1"));
+        var error = await Assert.ThrowsAnyAsync<NpgsqlException>(() => NpgsqlScalar.ScalarAsync(client, "select 1"));
         Assert.True(error is PostgresException { SqlState: "57P01" } || error.InnerException is not null, $"got {error}");
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
-using PoolGuard.TestSupport;
+using PoolGuard.Testing.Certificates;
 using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
 
 namespace PoolGuard.IntegrationTests.Gateway;

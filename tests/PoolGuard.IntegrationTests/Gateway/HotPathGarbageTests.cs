@@ -1,7 +1,7 @@
 using System.Globalization;
-using Xunit.Abstractions;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
 
 namespace PoolGuard.IntegrationTests.Gateway;

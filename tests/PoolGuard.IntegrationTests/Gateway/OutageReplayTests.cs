@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Npgsql;
-using Xunit.Abstractions;
 using PoolGuard.Gateway.Events;
 using PoolGuard.IntegrationTests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 

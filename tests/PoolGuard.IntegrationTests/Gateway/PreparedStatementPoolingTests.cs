@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Npgsql;
-using NpgsqlTypes;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
 using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;

@@ -1,8 +1,8 @@
 using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
-using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
 using static PoolGuard.IntegrationTests.Infrastructure.NpgsqlScalar;
+using Roles = PoolGuard.IntegrationTests.Infrastructure.PgSandbox.Roles;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 

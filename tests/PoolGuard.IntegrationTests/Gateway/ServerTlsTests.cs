@@ -6,7 +6,7 @@ using Npgsql;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Events;
 using PoolGuard.IntegrationTests.Infrastructure;
-using PoolGuard.TestSupport;
+using PoolGuard.Testing.Certificates;
 
 namespace PoolGuard.IntegrationTests.Gateway;
 

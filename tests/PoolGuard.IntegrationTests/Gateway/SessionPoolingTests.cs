@@ -25,14 +25,14 @@ public sealed class SessionPoolingTests
         var connectionString = gateway.ConnectionString() + ";Timeout=3";
         await using var holder = new NpgsqlConnection(connectionString);
         await holder.OpenAsync();
-        await ScalarAsync(holder, "select 1"); // the pool's one server is now this client's
+        await NpgsqlScalar.TextAsync(holder, "select 1"); // the pool's one server is now this client's
 
         // Before: Open() itself waited in the queue, so a driver's connect timeout counted queue time.
         await using var late = new NpgsqlConnection(connectionString);
         await late.OpenAsync().WaitAsync(Bound);
         Assert.Equal(2, gateway.Pool()!.ClientsActive);
 
-        var query = ScalarAsync(late, "select 'served'");
+        var query = NpgsqlScalar.TextAsync(late, "select 'served'");
         await Task.Delay(WhileHeld);
         Assert.False(query.IsCompleted, "the second client ran a query while the only server was held");
         await Eventually.AssertAsync(() => gateway.Pool(), p => p!.ClientsWaiting == 1, Bound, "the second client is not queued");
@@ -52,7 +52,7 @@ public sealed class SessionPoolingTests
             "the first client still holds the server it was logged in with");
 
         await using var second = await gateway.OpenAsync().WaitAsync(Bound);
-        Assert.Equal("1", await ScalarAsync(second, "select 1").WaitAsync(Bound));
+        Assert.Equal("1", await NpgsqlScalar.TextAsync(second, "select 1").WaitAsync(Bound));
     }
 
     [SkippableFact]
@@ -60,7 +60,7 @@ public sealed class SessionPoolingTests
     {
         await using var gateway = GatewayHarness.Start(c => c with { DefaultPoolSize = 1 });
         await using var holder = await gateway.OpenAsync();
-        var pid = await ScalarAsync(holder, "select pg_backend_pid()");
+        var pid = await NpgsqlScalar.TextAsync(holder, "select pg_backend_pid()");
 
         for (var i = 0; i < 5; i++)
         {
@@ -69,7 +69,7 @@ public sealed class SessionPoolingTests
         }
 
         Assert.Equal(0, gateway.Pool()!.ClientsWaiting);
-        Assert.Equal(pid, await ScalarAsync(holder, "select pg_backend_pid()"));
+        Assert.Equal(pid, await NpgsqlScalar.TextAsync(holder, "select pg_backend_pid()"));
         await holder.CloseAsync();
         await gateway.AssertPoolSettledAsync();
     }
@@ -106,13 +106,15 @@ public sealed class SessionPoolingTests
         // Npgsql's own pool: a reopened connection sends DISCARD ALL in the same write as its next command.
         var connectionString = new NpgsqlConnectionStringBuilder(gateway.ConnectionString(pooling: true))
         {
-            Timezone = "America/New_York", SearchPath = "reset_probe", MaxPoolSize = 1,
+            Timezone = "America/New_York",
+            SearchPath = "reset_probe",
+            MaxPoolSize = 1,
         }.ConnectionString;
         for (var round = 0; round < 3; round++)
         {
             await using var connection = new NpgsqlConnection(connectionString);
             await connection.OpenAsync();
-            Assert.Equal("America/New_York reset_probe", await ScalarAsync(connection,
+            Assert.Equal("America/New_York reset_probe", await NpgsqlScalar.TextAsync(connection,
                 "select current_setting('timezone') || ' ' || current_setting('search_path')"));
             await using var set = new NpgsqlCommand("set search_path to public", connection);
             await set.ExecuteNonQueryAsync();
@@ -134,11 +136,5 @@ public sealed class SessionPoolingTests
             // The client is told its TimeZone is back: the last report of it says so.
             Assert.Equal("Asia/Tokyo", answer.Concat(row).Last(m => m.TypeChar == 'S' && m.Parameter().Name == "TimeZone").Parameter().Value);
         }
-    }
-
-    private static async Task<string> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return Convert.ToString(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture)!;
     }
 }

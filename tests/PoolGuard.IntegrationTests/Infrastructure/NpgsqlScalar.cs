@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 
 namespace PoolGuard.IntegrationTests.Infrastructure;
@@ -12,4 +13,8 @@ internal static class NpgsqlScalar
         await using var command = new NpgsqlCommand(sql, connection);
         return await command.ExecuteScalarAsync().WaitAsync(Bound);
     }
+
+    /// <summary>The value as invariant text, for comparing answers of any type with a string.</summary>
+    public static async Task<string> TextAsync(NpgsqlConnection connection, string sql) =>
+        Convert.ToString(await ScalarAsync(connection, sql), CultureInfo.InvariantCulture)!;
 }

@@ -1,7 +1,7 @@
 using System.Security.Authentication;
 using PoolGuard.Config;
 using PoolGuard.Config.Model;
-using PoolGuard.TestSupport;
+using PoolGuard.Testing.Certificates;
 
 namespace PoolGuard.Tests.Config;
 

@@ -1,4 +1,3 @@
-using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Pooling;
 
 namespace PoolGuard.Tests.Gateway.Pooling;

@@ -1,5 +1,4 @@
 using PoolGuard.Gateway.Events;
-using PoolGuard.Gateway.Pooling;
 
 namespace PoolGuard.Tests.Gateway.Pooling;
 

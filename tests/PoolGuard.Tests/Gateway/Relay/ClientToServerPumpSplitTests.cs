@@ -1,5 +1,6 @@
 using CsCheck;
 using PoolGuard.Gateway.Relay;
+using PoolGuard.Testing.Buffers;
 
 namespace PoolGuard.Tests.Gateway.Relay;
 

@@ -4,6 +4,7 @@ using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Events;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Transport;
+using PoolGuard.Testing.Buffers;
 
 namespace PoolGuard.Tests.Gateway.Relay;
 

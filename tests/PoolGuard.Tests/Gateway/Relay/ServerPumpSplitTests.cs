@@ -4,6 +4,7 @@ using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Transactions;
 using PoolGuard.Protocol.Messages;
+using PoolGuard.Testing.Buffers;
 
 namespace PoolGuard.Tests.Gateway.Relay;
 

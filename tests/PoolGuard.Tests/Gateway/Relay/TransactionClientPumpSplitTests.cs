@@ -2,7 +2,7 @@ using CsCheck;
 using PoolGuard.Gateway.Pooling;
 using PoolGuard.Gateway.Relay;
 using PoolGuard.Gateway.Transactions;
-using PoolGuard.Protocol.Messages;
+using PoolGuard.Testing.Buffers;
 
 namespace PoolGuard.Tests.Gateway.Relay;
 

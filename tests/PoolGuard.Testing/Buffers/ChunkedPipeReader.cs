@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 
-namespace PoolGuard.Tests.Gateway.Relay;
+namespace PoolGuard.Testing.Buffers;
 
 /// <summary>
 /// A pipe reader that hands over a byte stream exactly as the test cut it: each read adds one more
@@ -9,7 +9,7 @@ namespace PoolGuard.Tests.Gateway.Relay;
 /// one read and end in the next, or span several segments of one read. After the last chunk the
 /// stream ends (as a client or server closing its socket).
 /// </summary>
-internal sealed class ChunkedPipeReader(IReadOnlyList<byte[]> chunks) : PipeReader
+public sealed class ChunkedPipeReader(IReadOnlyList<byte[]> chunks) : PipeReader
 {
     private int _next;
     private ReadOnlySequence<byte> _unconsumed = ReadOnlySequence<byte>.Empty;
@@ -36,7 +36,7 @@ internal sealed class ChunkedPipeReader(IReadOnlyList<byte[]> chunks) : PipeRead
         }
         if (_next < chunks.Count)
         {
-            _unconsumed = Segments.Append(_unconsumed, chunks[_next++]);
+            _unconsumed = SegmentedSequence.Append(_unconsumed, chunks[_next++]);
             return new ReadResult(_unconsumed, isCanceled: false, isCompleted: false);
         }
         return new ReadResult(_unconsumed, isCanceled: false, isCompleted: true);
@@ -64,49 +64,5 @@ internal sealed class ChunkedPipeReader(IReadOnlyList<byte[]> chunks) : PipeRead
         }
         chunks.Add(stream[start..]);
         return chunks;
-    }
-
-    /// <summary>Builds multi-segment sequences: the unconsumed rest keeps its segments, the new chunk becomes one more.</summary>
-    private static class Segments
-    {
-        public static ReadOnlySequence<byte> Append(ReadOnlySequence<byte> rest, byte[] chunk)
-        {
-            Segment? first = null, last = null;
-            foreach (var memory in rest)
-            {
-                Add(memory, ref first, ref last);
-            }
-            Add(chunk, ref first, ref last);
-            return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
-        }
-
-        private static void Add(ReadOnlyMemory<byte> memory, ref Segment? first, ref Segment? last)
-        {
-            if (memory.IsEmpty && first is not null)
-            {
-                return;
-            }
-            var segment = new Segment(memory, last is null ? 0 : last.RunningIndex + last.Memory.Length);
-            if (last is null)
-            {
-                first = segment;
-            }
-            else
-            {
-                last.SetNext(segment);
-            }
-            last = segment;
-        }
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public void SetNext(Segment next) => Next = next;
     }
 }

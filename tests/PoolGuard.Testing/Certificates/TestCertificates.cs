@@ -2,14 +2,14 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace PoolGuard.TestSupport;
+namespace PoolGuard.Testing.Certificates;
 
 /// <summary>
 /// Throwaway certificates made at test time (ECDSA P-256, valid for a day) and written as PEM files:
 /// a CA, and certificates it signs for a server (with host names / IP addresses) or a client.
-/// Compiled into both test projects (linked file), so unit and integration tests make them the same way.
+/// Shared by the unit and integration tests, so both make them the same way.
 /// </summary>
-internal sealed class TestCertificates : IDisposable
+public sealed class TestCertificates : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
