@@ -25,7 +25,8 @@ namespace PoolGuard.Benchmarks;
 /// <item><see cref="BothPumps"/> ↔ <c>RelayBenchmarks.BothPumps</c>: the whole transaction-mode
 /// relay. The client pump runs for the session; for each transaction its attach does what
 /// TransactionRelay's does — wait for the previous link to finish, take the server from a real
-/// <see cref="PoolSet"/> (pool size 1, one client: completes synchronously), start a server pump —
+/// <see cref="PoolSet"/> (pool size 1, one client: completes synchronously), end its idle watch,
+/// start a server pump —
 /// and the link gives the server back with <see cref="PoolSet.Release"/> at the ReadyForQuery. A
 /// real pool rather than a fake one, because taking and giving back a server is part of every
 /// transaction's cost; PoolCheckoutBenchmarks has it on its own.</item>
@@ -151,6 +152,13 @@ public class TransactionRelayBenchmarks : ILinkOwner
             await previous.ConfigureAwait(false);
         }
         var server = await _pools.AcquireAsync(_pool, _slot, CancellationToken.None).ConfigureAwait(false);
+        // As ServerLease does: the release left a read waiting on the idle server (ServerIdleWatch);
+        // ending it hands that read on to the server pump. Skipped, the pump's read finds the
+        // watch's and fails, and the link ends Disconnected.
+        if (!await server.IdleWatch.EndAsync().ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("the stand-in server spoke while idle");
+        }
         lock (_link.Sync)
         {
             _link.Server = server;
