@@ -33,7 +33,7 @@
 # in $DIR/tls (CA: tls/ca.crt); plain TCP stays allowed, so clients choose (sslmode=disable works).
 # Auth: local trust; TCP scram-sha-256, except role md5_user (md5).
 # Roles: postgres (superuser, random password), scram_user/scram_pw (SCRAM secret),
-#        md5_user/md5_pw (md5 hash), app_user/app_pw (SCRAM); databases app and pgbench
+#        md5_user/md5_pw (md5 hash), app_user/app_pw (SCRAM), watch_user/watch_pw (SCRAM, pg_monitor); databases app and pgbench
 #        (owner app_user, CONNECT granted to scram_user and md5_user); pgbench -i -s 1 in pgbench.
 # Exit codes: 0 ok, 1 failure, 2 usage, 3 PostgreSQL missing and not root.
 set -Eeuo pipefail
@@ -167,7 +167,7 @@ healthy() {
   [ "$out" = 1 ]
 }
 
-wanted_params() { printf 'maxconn=%s port=%s user=%s pgbin=%s tls=1\n' "$MAXCONN" "${REQ_PORT:-auto}" "$OS_USER" "$PGBIN"; }
+wanted_params() { printf 'maxconn=%s port=%s user=%s pgbin=%s tls=1 roles=2\n' "$MAXCONN" "${REQ_PORT:-auto}" "$OS_USER" "$PGBIN"; }
 
 stop_server() {
   local pid
@@ -331,12 +331,15 @@ start_server() {
 
 setup_roles() {
   local port; port="$(cat "$PORTFILE")"
-  say "creating roles scram_user, md5_user, app_user and databases app, pgbench"
+  say "creating roles scram_user, md5_user, app_user, watch_user and databases app, pgbench"
   "$PGBIN/psql" -X -q -w -v ON_ERROR_STOP=1 -h "$SANDBOX_DIR" -p "$port" -U postgres -d postgres \
       >"$SANDBOX_DIR/setup.log" 2>&1 <<'SQL' || { cat "$SANDBOX_DIR/setup.log" >&2; return 1; }
 SET password_encryption = 'scram-sha-256';
 CREATE ROLE scram_user LOGIN PASSWORD 'scram_pw';
 CREATE ROLE app_user LOGIN PASSWORD 'app_pw';
+-- The database watcher's login: pg_monitor sees every session's state and wait, as a real one would.
+CREATE ROLE watch_user LOGIN PASSWORD 'watch_pw';
+GRANT pg_monitor TO watch_user;
 -- md5_user's password is stored as an md5 hash, so the gateway's md5 paths meet a real one.
 SET password_encryption = 'md5';
 CREATE ROLE md5_user LOGIN PASSWORD 'md5_pw';
@@ -352,7 +355,7 @@ SQL
 
   # Check every login path over TCP (hba + stored password formats).
   local u pw db
-  for u in postgres:"$(cat "$PWFILE")":postgres scram_user:scram_pw:app md5_user:md5_pw:app app_user:app_pw:pgbench; do
+  for u in postgres:"$(cat "$PWFILE")":postgres scram_user:scram_pw:app md5_user:md5_pw:app app_user:app_pw:pgbench watch_user:watch_pw:app; do
     IFS=: read -r u pw db <<<"$u"
     [ "$(tcp_psql "$port" "$u" "$pw" "$db" 'select 1' 2>&1)" = 1 ] \
       || { say "login check failed: $u@$db over TCP"; return 1; }

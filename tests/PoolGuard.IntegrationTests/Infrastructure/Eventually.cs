@@ -22,14 +22,18 @@ internal static class Eventually
 
     public static Task<bool> TrueAsync(Func<bool> condition, TimeSpan timeout) => TrueAsync(() => Task.FromResult(condition()), timeout);
 
-    /// <summary>Fails the test with <paramref name="what"/> and the last observed value when the deadline passes.</summary>
-    public static async Task AssertAsync<T>(Func<Task<T>> observe, Func<T, bool> expected, TimeSpan timeout, string what)
+    /// <summary>
+    /// Fails the test with <paramref name="what"/> and the last observed value when the deadline passes;
+    /// otherwise returns the value that met the expectation.
+    /// </summary>
+    public static async Task<T> AssertAsync<T>(Func<Task<T>> observe, Func<T, bool> expected, TimeSpan timeout, string what)
     {
         var last = default(T);
         var met = await TrueAsync(async () => expected(last = await observe()), timeout);
         Assert.True(met, $"{what} (still {last} after {timeout.TotalSeconds:0.#} s)");
+        return last!;
     }
 
-    public static Task AssertAsync<T>(Func<T> observe, Func<T, bool> expected, TimeSpan timeout, string what) =>
+    public static Task<T> AssertAsync<T>(Func<T> observe, Func<T, bool> expected, TimeSpan timeout, string what) =>
         AssertAsync(() => Task.FromResult(observe()), expected, timeout, what);
 }

@@ -27,6 +27,9 @@ internal static class PgSandbox
         public const string ScramPassword = "scram_pw";
         public const string Md5 = "md5_user";
         public const string Md5Password = "md5_pw";
+        /// <summary>The database watcher's login: pg_monitor, so it sees every session's state.</summary>
+        public const string Watch = "watch_user";
+        public const string WatchPassword = "watch_pw";
     }
 
     /// <summary>Skips (or fails under CI) when no sandbox is running.</summary>
@@ -42,6 +45,14 @@ internal static class PgSandbox
         }
         Skip.If(true, "no PostgreSQL sandbox: run ./test.sh, or scripts/pg-sandbox.sh start and export its settings");
     }
+
+    /// <summary>A direct (past the gateway) connection string for a sandbox role, unpooled.</summary>
+    public static string DirectConnectionString(string user, string password, string database = "app", string? applicationName = null) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = Host, Port = Port, Username = user, Password = password, Database = database,
+            ApplicationName = applicationName, Pooling = false, Timeout = 15, CommandTimeout = 30,
+        }.ConnectionString;
 
     /// <summary>A direct (not through the gateway) superuser connection, unpooled so it never lingers.</summary>
     public static async Task<NpgsqlConnection> OpenSuperuserAsync()
