@@ -4,6 +4,7 @@
 #
 #   scripts/quickstart.sh            # gateway on 6432, sandbox on a free port
 #   POOLGUARD_PORT=7432 scripts/quickstart.sh
+#   POOLGUARD_HTTP_PORT=9931 scripts/quickstart.sh        # admin HTTP (metrics, API) on 9931 instead of 9930
 #   POOLGUARD_DLL=path/poolguard.dll scripts/quickstart.sh   # run that build instead of publishing one
 #
 # Installs PostgreSQL 15 from Debian if it is missing (needs root for that).
@@ -11,6 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 port=${POOLGUARD_PORT:-6432}
+http_port=${POOLGUARD_HTTP_PORT:-9930}
 export POOLGUARD_SANDBOX_DIR=${POOLGUARD_SANDBOX_DIR:-/tmp/poolguard-quickstart}
 export POOLGUARD_SANDBOX_MAX_CONNECTIONS=${POOLGUARD_SANDBOX_MAX_CONNECTIONS:-40}
 
@@ -43,12 +45,15 @@ cat >"$config" <<JSON
   "PoolGuard": {
     "ListenAddress": "127.0.0.1",
     "ListenPort": $port,
+    "AdminHttpPort": $http_port,
     "PoolMode": "session",
     "DefaultPoolSize": 10,
     "MaxClientConn": 200,
     "MaxServerConnections": 30,
     "QueryWaitTimeout": "30s",
     "AdminUsers": ["admin"],
+    "WatchUser": "watch_user",
+    "WatchPassword": "watch_pw",
     "Databases": {
       "app": { "Host": "127.0.0.1", "Port": $POOLGUARD_TEST_PG_PORT },
       "pgbench": { "Host": "127.0.0.1", "Port": $POOLGUARD_TEST_PG_PORT }
@@ -71,11 +76,14 @@ cat <<MSG
 
 PostgreSQL sandbox : 127.0.0.1:$POOLGUARD_TEST_PG_PORT (max_connections=$POOLGUARD_SANDBOX_MAX_CONNECTIONS)
 PoolGuard gateway  : 127.0.0.1:$port  (config: $config)
+Metrics and API    : http://127.0.0.1:$http_port/metrics, /api/pools, /api/databases
 
 Connect through the gateway:
   PGPASSWORD=app_pw psql "host=127.0.0.1 port=$port user=app_user dbname=app"
 Load it (10 clients, one server each in session mode):
   PGPASSWORD=app_pw pgbench -h 127.0.0.1 -p $port -U app_user -S -c 10 -T 10 pgbench
+See PostgreSQL itself as the watcher samples it (every connection, by application, headroom left):
+  curl -s http://127.0.0.1:$http_port/api/databases/app
 Watch the pools on the admin console (user admin, a password made for this sandbox):
   PGPASSWORD=$admin_pw psql "host=127.0.0.1 port=$port user=admin dbname=pgbouncer" -c 'SHOW POOLS'
 

@@ -19,9 +19,10 @@ public static class ConfigChanges
     public static IReadOnlyList<string> Describe(PoolGuardConfig before, PoolGuardConfig after)
     {
         var changes = new List<string>();
-        CompareProperties(before, after, "", changes, skip: [nameof(PoolGuardConfig.Databases), nameof(PoolGuardConfig.Users)]);
+        CompareProperties(before, after, "", changes, skip: [nameof(PoolGuardConfig.Databases), nameof(PoolGuardConfig.Users), nameof(PoolGuardConfig.Watch)]);
         CompareEntries("database", before.Databases, after.Databases, changes);
         CompareEntries("user", before.Users, after.Users, changes);
+        CompareEntries("watch", before.Watch, after.Watch, changes);
         return changes;
     }
 

@@ -118,6 +118,7 @@ internal static class JsonConfigLoader
     {
         "PasswordSources" => "PoolGuard:Users:<name>:Password or PoolGuard:AuthFile",
         "Databases" => "PoolGuard:Databases",
+        "Watch" => "PoolGuard:Watch",
         _ => modelPath[(modelPath.LastIndexOf(':') + 1)..],
     };
 }

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using PoolGuard.Config.Model;
+using PoolGuard.Config.Watch;
 
 namespace PoolGuard.Config.Json;
 
-/// <summary>Reads the named entries under PoolGuard:Databases and PoolGuard:Users.</summary>
+/// <summary>Reads the named entries under PoolGuard:Databases, PoolGuard:Users and PoolGuard:Watch.</summary>
 internal static class JsonEntrySettings
 {
     private static readonly string[] DatabaseKeys =
@@ -66,6 +67,38 @@ internal static class JsonEntrySettings
         }
 
         return users;
+    }
+
+    /// <summary>Watch entries are connection strings, as in a [watch] line: <c>"shop": "host=10.0.0.5 dbname=shop user=watch"</c>.</summary>
+    public static Dictionary<string, WatchEntry> ReadWatch(JsonSettingReader reader, IConfigurationSection section)
+    {
+        var watched = new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
+        reader.Record(section);
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            reader.Error(section, "expected an object of named connection strings, found a single value");
+            return watched;
+        }
+
+        foreach (var entry in section.GetChildren())
+        {
+            reader.Record(entry);
+            if (entry.Value is null)
+            {
+                reader.Error(entry, "expected a connection string such as \"host=127.0.0.1 port=5432 dbname=app user=watch\"");
+                continue;
+            }
+
+            var problems = new List<string>();
+            if (WatchEntryParser.Parse(entry.Key, entry.Value, problems) is { } parsed)
+            {
+                watched[entry.Key] = parsed;
+            }
+
+            problems.ForEach(problem => reader.Error(entry, problem));
+        }
+
+        return watched;
     }
 
     /// <summary>The named objects of a Databases or Users section; a bare value where an object belongs is an error.

@@ -12,6 +12,7 @@ internal static class JsonGlobalSettings
     public const string Databases = "Databases";
     public const string Users = "Users";
     public const string AuthFile = "AuthFile";
+    public const string Watch = "Watch";
 
     private delegate PoolGuardConfig Apply(JsonSettingReader reader, IConfigurationSection section, PoolGuardConfig config);
 
@@ -57,9 +58,13 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.AdminHttpAddress)] = (r, s, c) => r.String(s) is { } v ? c with { AdminHttpAddress = v.Trim() } : c,
         [nameof(PoolGuardConfig.AdminHttpPort)] = (r, s, c) => r.Int(s) is { } v ? c with { AdminHttpPort = v } : c,
         [nameof(PoolGuardConfig.AdminHttpToken)] = (r, s, c) => r.String(s) is { } v ? c with { AdminHttpToken = v.Trim() } : c,
+        [nameof(PoolGuardConfig.WatchInterval)] = (r, s, c) => r.Duration(s) is { } v ? c with { WatchInterval = v } : c,
+        [nameof(PoolGuardConfig.WatchQueryTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { WatchQueryTimeout = v } : c,
+        [nameof(PoolGuardConfig.WatchUser)] = (r, s, c) => r.String(s) is { } v ? c with { WatchUser = v.Trim() } : c,
+        [nameof(PoolGuardConfig.WatchPassword)] = (r, s, c) => r.String(s) is { } v ? c with { WatchPassword = v } : c,
     };
 
-    public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile];
+    public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile, Watch];
 
     /// <summary>Reads the PoolGuard section into a configuration; returns the AuthFile value, if any, for the loader.</summary>
     public static PoolGuardConfig Read(JsonSettingReader reader, IConfigurationSection root, out IConfigurationSection? authFile)
@@ -79,6 +84,10 @@ internal static class JsonGlobalSettings
             else if (section.Key.Equals(Users, StringComparison.OrdinalIgnoreCase))
             {
                 config = config with { Users = JsonEntrySettings.ReadUsers(reader, section) };
+            }
+            else if (section.Key.Equals(Watch, StringComparison.OrdinalIgnoreCase))
+            {
+                config = config with { Watch = JsonEntrySettings.ReadWatch(reader, section) };
             }
             else
             {

@@ -154,4 +154,27 @@ public sealed record PoolGuardConfig
     /// stay open for probes. Empty (no auth) by default, matching the loopback-only default address.</summary>
     [Secret]
     public string AdminHttpToken { get; init; } = "";
+
+    // --- Database watcher (issue 21): what PostgreSQL itself says about its connections ---
+
+    /// <summary>How often every watched database is sampled (one batch of catalogue reads over one kept
+    /// connection); zero turns the watcher off. 5 s: an exhaustion that builds over a minute shows in a dozen
+    /// samples, and the cost stays far below 1 % of a core.</summary>
+    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The statement timeout of a sample, and how long its connect may take: a struggling database
+    /// gets a bounded read, and a slow answer is a Down sample rather than a pile-up.</summary>
+    public TimeSpan WatchQueryTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The login the watcher uses for the configured databases (and for watch entries without a user);
+    /// empty = a database's forced user. Grant it pg_monitor so it sees every session's state.</summary>
+    public string WatchUser { get; init; } = "";
+
+    /// <summary>Password of <see cref="WatchUser"/>; never logged.</summary>
+    [Secret]
+    public string WatchPassword { get; init; } = "";
+
+    /// <summary>Databases watched although no pool leads to them, by name (the [watch] section / Watch object).</summary>
+    public IReadOnlyDictionary<string, WatchEntry> Watch { get; init; } =
+        new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
 }

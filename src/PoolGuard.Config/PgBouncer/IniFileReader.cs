@@ -11,7 +11,7 @@ namespace PoolGuard.Config.PgBouncer;
 /// </summary>
 internal static class IniFileReader
 {
-    public static readonly string[] Sections = ["pgbouncer", "databases", "users", "peers"];
+    public static readonly string[] Sections = ["pgbouncer", "databases", "users", "peers", "watch"];
 
     // PgBouncer stops at the same depth; it also ends include cycles.
     private const int MaxIncludeDepth = 10;
@@ -115,7 +115,7 @@ internal static class IniFileReader
             return name;
         }
 
-        diagnostics.Error(file, location, $"unknown section [{name}]; pgbouncer.ini has [pgbouncer], [databases], [users] and [peers]");
+        diagnostics.Error(file, location, $"unknown section [{name}]; pgbouncer.ini has [pgbouncer], [databases], [users] and [peers], and PoolGuard adds [watch]");
         return UnknownSection;
     }
 

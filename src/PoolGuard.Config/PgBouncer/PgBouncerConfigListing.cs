@@ -62,6 +62,10 @@ public static class PgBouncerConfigListing
         new("admin_http_port", c => Number(c.AdminHttpPort), Changeable: false),
         // Never printed: stats users may run SHOW CONFIG but must not learn the token.
         new("admin_http_token", c => c.AdminHttpToken.Length > 0 ? "(set)" : ""),
+        new("watch_interval", c => Seconds(c.WatchInterval)),
+        new("watch_query_timeout", c => Seconds(c.WatchQueryTimeout)),
+        new("watch_user", c => c.WatchUser),
+        new("watch_password", c => c.WatchPassword.Length > 0 ? "(set)" : ""),
     ];
 
     /// <summary>In pgbouncer.ini's words: "secure" for TLS 1.2 + 1.3, else the versions listed.</summary>

@@ -2,6 +2,7 @@ using PoolGuard.Config.Auth;
 using PoolGuard.Config.Model;
 using PoolGuard.Config.Validation;
 using PoolGuard.Config.Values;
+using PoolGuard.Config.Watch;
 
 namespace PoolGuard.Config.PgBouncer;
 
@@ -24,6 +25,7 @@ internal static class PgBouncerConfigLoader
         var settingLines = new Dictionary<string, IniEntry>(StringComparer.OrdinalIgnoreCase);
         var databases = new Named<DatabaseEntry>("Databases", "database");
         var users = new Named<UserEntry>("Users", "user");
+        var watched = new Named<WatchEntry>("Watch", "watch entry");
         var peersReported = false;
 
         foreach (var entry in IniFileReader.Read(file, diagnostics))
@@ -38,6 +40,9 @@ internal static class PgBouncerConfigLoader
                     break;
                 case "users":
                     users.Add(entry, PgBouncerEntries.ReadUser(entry, reader), reader, locations);
+                    break;
+                case "watch":
+                    watched.Add(entry, ReadWatch(entry, reader), reader, locations);
                     break;
                 default:
                     if (!peersReported)
@@ -62,7 +67,7 @@ internal static class PgBouncerConfigLoader
             ReadAuthFile(authFileLine, allUsers, reader, locations, diagnostics);
         }
 
-        config = config with { Databases = databases.Entries, Users = allUsers };
+        config = config with { Databases = databases.Entries, Users = allUsers, Watch = watched.Entries };
         ConfigValidator.Validate(config, locations, diagnostics);
         diagnostics.ThrowIfErrors();
         return new ConfigLoadResult(config, diagnostics.Warnings, file);
@@ -99,6 +104,15 @@ internal static class PgBouncerConfigLoader
         }
 
         return config;
+    }
+
+    /// <summary>PoolGuard's own section: <c>shop = host=10.0.0.5 dbname=shop user=watch password=…</c>.</summary>
+    private static WatchEntry? ReadWatch(IniEntry entry, IniValueReader reader)
+    {
+        var problems = new List<string>();
+        var parsed = WatchEntryParser.Parse(entry.Key, entry.Value, problems);
+        problems.ForEach(problem => reader.Error(entry, problem));
+        return problems.Count == 0 ? parsed : null;
     }
 
     /// <summary>auth_file is relative to the ini's directory (PgBouncer uses its working directory; next to the

@@ -62,6 +62,11 @@ internal static class PgBouncerSettings
         ["admin_http_address"] = new(nameof(PoolGuardConfig.AdminHttpAddress), (_, e, c) => c with { AdminHttpAddress = e.Value.Trim() }),
         ["admin_http_port"] = new(nameof(PoolGuardConfig.AdminHttpPort), (r, e, c) => r.Int(e) is { } v ? c with { AdminHttpPort = v } : c),
         ["admin_http_token"] = new(nameof(PoolGuardConfig.AdminHttpToken), (_, e, c) => c with { AdminHttpToken = e.Value.Trim() }),
+        // PoolGuard's own: the database watcher.
+        ["watch_interval"] = new(nameof(PoolGuardConfig.WatchInterval), (r, e, c) => r.Duration(e) is { } v ? c with { WatchInterval = v } : c),
+        ["watch_query_timeout"] = new(nameof(PoolGuardConfig.WatchQueryTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { WatchQueryTimeout = v } : c),
+        ["watch_user"] = new(nameof(PoolGuardConfig.WatchUser), (_, e, c) => c with { WatchUser = e.Value.Trim() }),
+        ["watch_password"] = new(nameof(PoolGuardConfig.WatchPassword), (_, e, c) => c with { WatchPassword = e.Value }),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();
@@ -121,6 +126,7 @@ internal static class PgBouncerSettings
         {
             ["Databases"] = "[databases]",
             ["Users"] = "[users]",
+            ["Watch"] = "[watch]",
             ["PasswordSources"] = "the auth_file (userlist.txt)",
             [nameof(DatabaseEntry.Host)] = "host",
             [nameof(DatabaseEntry.Port)] = "port",

@@ -36,6 +36,7 @@ internal sealed partial class ConfigValidator
         validator.CheckAdminConsole();
         validator.CheckTls();
         validator.CheckAdminHttp();
+        validator.CheckWatch();
     }
 
     private void CheckListener()

@@ -3,7 +3,7 @@ namespace PoolGuard.Gateway.Hosting;
 /// <summary>
 /// Every log event id PoolGuard writes, in one table, so an operator can filter or alert on a number
 /// (`[6]` in a text line, `"EventId":6` in JSON) that stays the same across releases. Ranges: 1–99 the
-/// gateway, 100–149 the process host. An id is never reused for another meaning; a retired one stays
+/// gateway, 100–149 the process host, 150–199 monitoring. An id is never reused for another meaning; a retired one stays
 /// listed as retired. A unit test checks that every [LoggerMessage] uses an id from here, once.
 /// </summary>
 public static class LogEventIds
@@ -37,4 +37,10 @@ public static class LogEventIds
     public const int ReloadRequested = 105;
     public const int ReloadCrashed = 106;
     public const int ConfigWatchUnavailable = 107;
+
+    // Monitoring (PoolGuard.Monitoring: the database watcher, WatcherLog).
+    public const int WatchingDatabases = 150;
+    public const int DatabaseNotWatched = 151;
+    public const int WatchedDatabaseDown = 152;
+    public const int WatchedDatabaseUp = 153;
 }

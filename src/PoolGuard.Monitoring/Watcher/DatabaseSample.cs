@@ -32,6 +32,9 @@ public sealed record DatabaseSample
     public required DateTimeOffset TakenAt { get; init; }
     public required SampleState State { get; init; }
 
+    /// <summary>Listed only to be watched ([watch]): no pool of the gateway leads to it.</summary>
+    public bool WatchOnly { get; init; }
+
     /// <summary>Why the sample failed (SQLSTATE and message, or the network error); null when up.</summary>
     public string? Error { get; init; }
 

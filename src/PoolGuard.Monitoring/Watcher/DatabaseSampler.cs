@@ -39,7 +39,10 @@ public sealed class DatabaseSampler : IAsyncDisposable
         }.ConnectionString;
     }
 
-    public async Task<DatabaseSample> SampleAsync(CancellationToken cancellationToken)
+    public async Task<DatabaseSample> SampleAsync(CancellationToken cancellationToken) =>
+        await SampleOrFailureAsync(cancellationToken).ConfigureAwait(false) with { WatchOnly = _target.WatchOnly };
+
+    private async Task<DatabaseSample> SampleOrFailureAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var takenAt = _time.GetUtcNow();

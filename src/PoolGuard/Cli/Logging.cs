@@ -13,6 +13,9 @@ internal static class Logging
         // stop notices repeat what PoolGuard says itself. Kestrel's request warnings stay.
         builder.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.None);
+        // ASP.NET Core logs four lines at Information for every request: a Prometheus scrape every 15 s and a
+        // dashboard polling every few seconds would bury PoolGuard's own events. Its warnings and errors stay.
+        builder.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         if (format == "json")
         {
             builder.AddJsonConsole(o =>

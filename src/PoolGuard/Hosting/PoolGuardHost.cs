@@ -1,14 +1,15 @@
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Http;
+using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Hosting;
 
 /// <summary>
 /// The composition root: one generic host runs the gateway, its reload triggers and, when
-/// admin_http_port is set, the admin HTTP endpoint (Kestrel) — and later the alert engine and the
-/// database watcher. Start order: reload triggers, gateway, Kestrel. Stop order: the gateway drains
-/// (listener, then clients) while Kestrel still serves /readyz and /metrics; then Kestrel; then the
-/// triggers.
+/// admin_http_port is set, the admin HTTP endpoint (Kestrel) — and the database watcher (later the
+/// alert engine). Start order: reload triggers, gateway, watcher, Kestrel. Stop order: the watcher
+/// stops, the gateway drains (listener, then clients) while Kestrel still serves /readyz and /metrics;
+/// then Kestrel; then the triggers.
 /// </summary>
 internal sealed class PoolGuardHost : IAsyncDisposable
 {
@@ -83,6 +84,13 @@ internal sealed class PoolGuardHost : IAsyncDisposable
         builder.Services.AddSingleton(services => new GatewayService(
             services.GetRequiredService<GatewayServer>(), services.GetRequiredService<IHostApplicationLifetime>(), HostLogger(services)));
         builder.Services.AddHostedService(services => services.GetRequiredService<GatewayService>());
+        // The watcher follows the gateway's configuration, so a reload re-plans what it watches.
+        builder.Services.AddSingleton(services =>
+        {
+            var gateway = services.GetRequiredService<GatewayServer>();
+            return new DatabaseWatcher(() => gateway.Config, services.GetRequiredService<ILoggerFactory>().CreateLogger(DatabaseWatcher.LogCategory));
+        });
+        builder.Services.AddHostedService(services => new WatcherService(services.GetRequiredService<DatabaseWatcher>()));
     }
 
     /// <summary>

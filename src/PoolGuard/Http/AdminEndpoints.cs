@@ -1,5 +1,6 @@
 using System.Reflection;
 using PoolGuard.Gateway.Hosting;
+using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Http;
 
@@ -9,7 +10,7 @@ internal static class AdminEndpoints
     private static readonly string Version =
         typeof(GatewayServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static void Map(WebApplication app, GatewayServer gateway, MeterAggregator meter, RuntimeMetrics runtime, ReadinessProbe readiness)
+    public static void Map(WebApplication app, GatewayServer gateway, MeterAggregator meter, RuntimeMetrics runtime, ReadinessProbe readiness, DatabaseWatcher watcher)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
         app.MapGet("/readyz", async (CancellationToken cancellationToken) =>
@@ -28,6 +29,7 @@ internal static class AdminEndpoints
             var text = new PrometheusText();
             PgBouncerMetrics.Write(text, gateway, Version);
             OpenTelemetryMetrics.Write(text, meter);
+            DatabaseMetrics.Write(text, watcher.Snapshot);
             runtime.Write(text);
             return Results.Text(text.ToString(), PrometheusText.ContentType);
         });
@@ -36,6 +38,11 @@ internal static class AdminEndpoints
         guarded.MapGet("/api/servers", () => Results.Json(ApiViews.Servers(gateway), AdminJsonContext.Default.IReadOnlyListServerDocument));
         guarded.MapGet("/api/stats", () => Results.Json(ApiViews.Stats(gateway), AdminJsonContext.Default.IReadOnlyListStatsDocument));
         guarded.MapGet("/api/events", (long? since) => Results.Json(ApiViews.Events(gateway, since ?? 0), AdminJsonContext.Default.EventPage));
+        guarded.MapGet("/api/databases", () => Results.Json(DatabaseViews.List(watcher.Snapshot), AdminJsonContext.Default.DatabaseList));
+        guarded.MapGet("/api/databases/{name}", (string name) => DatabaseViews.One(watcher, name) is { } found
+            ? Results.Json(found, AdminJsonContext.Default.DatabaseDetail)
+            : Results.Json(new ControlDocument("database", name, false, $"database {name} is not watched", watcher.Snapshot.NotWatched),
+                AdminJsonContext.Default.ControlDocument, statusCode: 404));
         ControlEndpoints.Map(guarded, gateway);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Hosting;
+using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Http;
 
@@ -38,7 +39,8 @@ internal static class AdminHttp
         app.Services.GetRequiredService<GatewayServer>(),
         app.Services.GetRequiredService<MeterAggregator>(),
         app.Services.GetRequiredService<RuntimeMetrics>(),
-        app.Services.GetRequiredService<ReadinessProbe>());
+        app.Services.GetRequiredService<ReadinessProbe>(),
+        app.Services.GetRequiredService<DatabaseWatcher>());
 
     /// <summary>Where it listens once started (the real port when configured with port 0).</summary>
     public static Uri BoundAddress(IServiceProvider services) =>

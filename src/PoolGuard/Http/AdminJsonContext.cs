@@ -11,4 +11,6 @@ namespace PoolGuard.Http;
 [JsonSerializable(typeof(EventPage))]
 [JsonSerializable(typeof(ReadinessDocument))]
 [JsonSerializable(typeof(ControlDocument))]
+[JsonSerializable(typeof(DatabaseList))]
+[JsonSerializable(typeof(DatabaseDetail))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -33,3 +33,27 @@ internal sealed record ReadinessDocument(bool Ready, string Reason, IReadOnlyLis
 
 /// <summary>What a control action did: done or refused, in a sentence, with the reload's changes or problems (or a refusal's hint).</summary>
 internal sealed record ControlDocument(string Action, string? Database, bool Done, string Detail, IReadOnlyList<string> Notes);
+
+/// <summary>/api/databases: the watcher's latest sample of every watched database, and the configured ones it cannot log in to.</summary>
+internal sealed record DatabaseList(IReadOnlyList<DatabaseDocument> Databases, IReadOnlyList<string> NotWatched);
+
+/// <summary>One database as PostgreSQL itself sees it (pg_stat_activity, pg_settings, pg_locks, pg_stat_database).</summary>
+internal sealed record DatabaseDocument(
+    string Name, bool WatchOnly, string State, string? Error, DateTimeOffset TakenAt, double SampleMs,
+    int MaxConnections, int SuperuserReservedConnections, int UsableConnections, int Connections, int Headroom, double Utilisation,
+    IReadOnlyList<ConnectionCountDocument> ByState, IReadOnlyList<ConnectionCountDocument> ByApplication,
+    IReadOnlyList<ConnectionCountDocument> ByClientAddress, IReadOnlyList<ConnectionCountDocument> ByUser,
+    int IdleInTransaction, SessionDocument? OldestIdleInTransaction, SessionDocument? LongestQuery,
+    IReadOnlyList<LockWaitDocument> LockWaits, long Commits, long Rollbacks, long Deadlocks);
+
+internal sealed record ConnectionCountDocument(string Key, int Connections);
+
+internal sealed record SessionDocument(int Pid, string ApplicationName, string User, string ClientAddress, double Seconds);
+
+internal sealed record LockWaitDocument(int Pid, IReadOnlyList<int> BlockedBy, double Seconds);
+
+/// <summary>/api/databases/{name}: the latest sample and the kept history (oldest first), in a few figures per sample.</summary>
+internal sealed record DatabaseDetail(DatabaseDocument Latest, IReadOnlyList<DatabaseHistoryPoint> History);
+
+internal sealed record DatabaseHistoryPoint(
+    DateTimeOffset TakenAt, string State, int Connections, int Headroom, int IdleInTransaction, int LockWaits, double LongestQuerySeconds);

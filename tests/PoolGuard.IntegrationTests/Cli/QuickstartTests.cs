@@ -16,23 +16,27 @@ public sealed class QuickstartTests
         PgSandbox.Require();
         var root = RepositoryRoot();
         var port = PoolGuardProcess.UnusedPort();
+        var httpPort = PoolGuardProcess.UnusedPort();
         var sandbox = Path.Combine(Path.GetTempPath(), $"poolguard-quickstart-test-{Guid.NewGuid():N}");
         await using var script = RunningProcess.Start("bash", [Path.Combine(root, "scripts", "quickstart.sh")], new Dictionary<string, string>
         {
             ["POOLGUARD_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["POOLGUARD_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["POOLGUARD_SANDBOX_DIR"] = sandbox,
+            ["POOLGUARD_SANDBOX_MAX_CONNECTIONS"] = "40", // 37 usable with the sandbox's 3 reserved
             ["POOLGUARD_DLL"] = PoolGuardProcess.Executable,
         });
         try
         {
-            string? adminLine = null, appLine = null;
+            string? adminLine = null, appLine = null, databaseLine = null;
             Assert.True(await Eventually.TrueAsync(() =>
             {
                 Assert.False(script.HasExited, $"the quickstart exited early.\n{script.Output()}");
                 var lines = script.Output().Split('\n').Select(l => l.Trim()).ToList();
                 adminLine = lines.FirstOrDefault(l => l.Contains("dbname=pgbouncer", StringComparison.Ordinal));
                 appLine = lines.FirstOrDefault(l => l.StartsWith("PGPASSWORD=app_pw psql", StringComparison.Ordinal));
-                return adminLine is not null && appLine is not null && script.Output().Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal);
+                databaseLine = lines.FirstOrDefault(l => l.StartsWith("curl -s http://127.0.0.1:", StringComparison.Ordinal));
+                return adminLine is not null && appLine is not null && databaseLine is not null && script.Output().Contains($"Listening on 127.0.0.1:{port}", StringComparison.Ordinal);
             }, Bound), $"the quickstart did not print its lines and listen on {port}.\n{script.Output()}");
 
             // The app user's line, with a query added, then the admin line exactly as printed.
@@ -42,6 +46,14 @@ public sealed class QuickstartTests
             Assert.True(admin.ExitCode == 0, admin.ToString());
             Assert.Contains("cl_active", admin.Stdout, StringComparison.Ordinal);
             Assert.Contains("app_user", admin.Stdout, StringComparison.Ordinal); // the pool the app line just used
+            // The watcher's line: the sandbox database as PostgreSQL sees it, the app line's connection gone again.
+            var database = await Eventually.AssertAsync(
+                async () => await ProcessRunner.RunAsync("bash", ["-c", databaseLine!], Bound),
+                r => r.ExitCode == 0 && r.Stdout.Contains("\"state\":\"up\"", StringComparison.Ordinal), Bound,
+                $"the printed line `{databaseLine}` answering app's latest sample");
+            Assert.Contains($"127.0.0.1:{httpPort}/api/databases/app", databaseLine, StringComparison.Ordinal);
+            Assert.Contains("\"usable_connections\":37", database.Stdout, StringComparison.Ordinal);
+
             // The password appears where it is printed for the user, and nowhere in what the gateway logged.
             var printed = adminLine!;
             var password = printed[..printed.IndexOf(" ", StringComparison.Ordinal)]["PGPASSWORD=".Length..];

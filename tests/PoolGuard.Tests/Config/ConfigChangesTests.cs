@@ -64,13 +64,13 @@ public sealed class ConfigChangesTests
     public void Every_setting_that_holds_a_secret_is_marked_so()
     {
         // A password, a verifier or a token under another name would be shown in every change list.
-        var marked = new[] { typeof(PoolGuardConfig), typeof(DatabaseEntry), typeof(UserEntry) }
+        var marked = new[] { typeof(PoolGuardConfig), typeof(DatabaseEntry), typeof(UserEntry), typeof(WatchEntry) }
             .SelectMany(t => t.GetProperties())
             .Where(p => p.IsDefined(typeof(SecretAttribute), inherit: false))
             .Select(p => $"{p.DeclaringType!.Name}.{p.Name}")
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["DatabaseEntry.Password", "PoolGuardConfig.AdminHttpToken", "UserEntry.Secret"], marked);
-        var suspicious = new[] { typeof(PoolGuardConfig), typeof(DatabaseEntry), typeof(UserEntry) }
+        Assert.Equal(["DatabaseEntry.Password", "PoolGuardConfig.AdminHttpToken", "PoolGuardConfig.WatchPassword", "UserEntry.Secret", "WatchEntry.Password"], marked);
+        var suspicious = new[] { typeof(PoolGuardConfig), typeof(DatabaseEntry), typeof(UserEntry), typeof(WatchEntry) }
             .SelectMany(t => t.GetProperties())
             .Where(p => !p.IsDefined(typeof(SecretAttribute), inherit: false)
                 && (p.Name.Contains("Password", StringComparison.Ordinal) || p.Name.EndsWith("Token", StringComparison.Ordinal) || p.Name == "Secret"))

@@ -7,7 +7,7 @@ namespace PoolGuard.Tests.Hosting;
 /// <summary>One table of log event ids: every source-generated log message takes its id from <see cref="LogEventIds"/>, and no two share one.</summary>
 public sealed class LogEventIdsTests
 {
-    private static readonly Assembly[] Logging = [typeof(GatewayServer).Assembly, typeof(PoolGuard.Hosting.HostLog).Assembly];
+    private static readonly Assembly[] Logging = [typeof(GatewayServer).Assembly, typeof(PoolGuard.Hosting.HostLog).Assembly, typeof(PoolGuard.Monitoring.Watcher.DatabaseWatcher).Assembly];
 
     private static IReadOnlyDictionary<string, int> Table() => typeof(LogEventIds)
         .GetFields(BindingFlags.Public | BindingFlags.Static)

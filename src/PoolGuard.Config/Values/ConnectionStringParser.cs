@@ -1,12 +1,12 @@
 using System.Text;
 
-namespace PoolGuard.Config.PgBouncer;
+namespace PoolGuard.Config.Values;
 
 /// <summary>
 /// Splits the libpq-style value of a [databases] or [users] line — <c>host=db1 port=5432 password='it''s'</c> —
-/// into its pairs. Values may be single-quoted; inside quotes \' and '' stand for a quote and \\ for a
-/// backslash; outside quotes a backslash escapes the next character. Errors name the key, never the
-/// value, because the value may be a password.
+/// into its pairs; [watch] lines and JSON Watch entries use the same form. Values may be single-quoted; inside
+/// quotes \' and '' stand for a quote and \\ for a backslash; outside quotes a backslash escapes the next character.
+/// Errors name the key, never the value, because the value may be a password.
 /// </summary>
 internal static class ConnectionStringParser
 {

@@ -1,0 +1,56 @@
+using Npgsql;
+using PoolGuard.Config.Model;
+
+namespace PoolGuard.Monitoring.Watcher;
+
+/// <summary>
+/// Which databases a configuration asks the watcher to sample and how to log in to each: every configured
+/// database (as watch_user when set, else as its forced user) and every [watch] entry. A configured
+/// database with neither login cannot be watched; the reason is kept so the API can say why.
+/// </summary>
+public static class WatchTargets
+{
+    public sealed record Plan(IReadOnlyList<WatchTarget> Targets, IReadOnlyList<string> NotWatched);
+
+    public static Plan From(PoolGuardConfig config)
+    {
+        var targets = new List<WatchTarget>();
+        var notWatched = new List<string>();
+        foreach (var database in config.Databases.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            if (database.Name == DatabaseLookup.Fallback)
+            {
+                continue; // "*" stands for any name a client asks for: there is no one database to watch.
+            }
+
+            var (user, password) = config.WatchUser.Length > 0
+                ? (config.WatchUser, config.WatchPassword)
+                : (database.User, database.Password);
+            if (string.IsNullOrEmpty(user))
+            {
+                notWatched.Add($"database {database.Name}: no login for the watcher (set watch_user, or a forced user on the database)");
+                continue;
+            }
+
+            targets.Add(new WatchTarget(database.Name, ConnectionString(database.Host, database.Port, database.ServerDatabase, user, password), WatchOnly: false));
+        }
+
+        foreach (var entry in config.Watch.Values.OrderBy(w => w.Name, StringComparer.Ordinal))
+        {
+            var (user, password) = entry.User is { } own ? (own, entry.Password) : (config.WatchUser, config.WatchPassword);
+            targets.Add(new WatchTarget(entry.Name, ConnectionString(entry.Host, entry.Port, entry.ServerDatabase, user, password), WatchOnly: true));
+        }
+
+        return new Plan(targets, notWatched);
+    }
+
+    private static string ConnectionString(string host, int port, string database, string user, string? password) =>
+        new NpgsqlConnectionStringBuilder
+        {
+            Host = host,
+            Port = port,
+            Database = database,
+            Username = user,
+            Password = string.IsNullOrEmpty(password) ? null : password,
+        }.ConnectionString;
+}
