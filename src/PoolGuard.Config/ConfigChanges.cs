@@ -19,10 +19,11 @@ public static class ConfigChanges
     public static IReadOnlyList<string> Describe(PoolGuardConfig before, PoolGuardConfig after)
     {
         var changes = new List<string>();
-        CompareProperties(before, after, "", changes, skip: [nameof(PoolGuardConfig.Databases), nameof(PoolGuardConfig.Users), nameof(PoolGuardConfig.Watch)]);
+        CompareProperties(before, after, "", changes, skip: [nameof(PoolGuardConfig.Databases), nameof(PoolGuardConfig.Users), nameof(PoolGuardConfig.Watch), nameof(PoolGuardConfig.Alerts)]);
         CompareEntries("database", before.Databases, after.Databases, changes);
         CompareEntries("user", before.Users, after.Users, changes);
         CompareEntries("watch", before.Watch, after.Watch, changes);
+        CompareEntries("alert", before.Alerts, after.Alerts, changes);
         return changes;
     }
 

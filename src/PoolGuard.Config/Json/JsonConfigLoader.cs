@@ -119,6 +119,7 @@ internal static class JsonConfigLoader
         "PasswordSources" => "PoolGuard:Users:<name>:Password or PoolGuard:AuthFile",
         "Databases" => "PoolGuard:Databases",
         "Watch" => "PoolGuard:Watch",
+        "Alerts" => "PoolGuard:Alerts",
         _ => modelPath[(modelPath.LastIndexOf(':') + 1)..],
     };
 }

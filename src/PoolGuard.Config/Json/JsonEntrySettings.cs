@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Configuration;
+using PoolGuard.Config.Alerts;
 using PoolGuard.Config.Model;
 using PoolGuard.Config.Watch;
 
 namespace PoolGuard.Config.Json;
 
-/// <summary>Reads the named entries under PoolGuard:Databases, PoolGuard:Users and PoolGuard:Watch.</summary>
+/// <summary>Reads the named entries under PoolGuard:Databases, PoolGuard:Users, PoolGuard:Watch and PoolGuard:Alerts.</summary>
 internal static class JsonEntrySettings
 {
     private static readonly string[] DatabaseKeys =
@@ -99,6 +100,41 @@ internal static class JsonEntrySettings
         }
 
         return watched;
+    }
+
+    /// <summary>
+    /// Alert rules by name, each an object (<c>{"Expr": "…", "For": "1m", "Labels": {"team": "db"}}</c>) or the
+    /// string an [alerts] line holds (<c>"expr='…' for=1m"</c>).
+    /// </summary>
+    public static Dictionary<string, AlertRuleEntry> ReadAlerts(JsonSettingReader reader, IConfigurationSection section)
+    {
+        var rules = new Dictionary<string, AlertRuleEntry>(StringComparer.Ordinal);
+        reader.Record(section);
+        if (!string.IsNullOrEmpty(section.Value))
+        {
+            reader.Error(section, "expected an object of named alert rules, found a single value");
+            return rules;
+        }
+
+        foreach (var entry in section.GetChildren())
+        {
+            reader.Record(entry);
+            var problems = new List<string>();
+            var rule = entry.Value is { } text
+                ? AlertRuleParser.Parse(entry.Key, text, problems)
+                : AlertRuleParser.Parse(entry.Key, entry.GetChildren().Select(child => KeyValuePair.Create(child.Key,
+                    child.Key.Equals("Labels", StringComparison.OrdinalIgnoreCase) && child.Value is null
+                        ? string.Join(',', child.GetChildren().Select(label => $"{label.Key}={label.Value}"))
+                        : child.Value ?? "")), problems);
+            if (rule is not null && problems.Count == 0)
+            {
+                rules[entry.Key] = rule;
+            }
+
+            problems.ForEach(problem => reader.Error(entry, problem));
+        }
+
+        return rules;
     }
 
     /// <summary>The named objects of a Databases or Users section; a bare value where an object belongs is an error.

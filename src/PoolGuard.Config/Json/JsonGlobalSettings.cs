@@ -13,6 +13,7 @@ internal static class JsonGlobalSettings
     public const string Users = "Users";
     public const string AuthFile = "AuthFile";
     public const string Watch = "Watch";
+    public const string Alerts = "Alerts";
 
     private delegate PoolGuardConfig Apply(JsonSettingReader reader, IConfigurationSection section, PoolGuardConfig config);
 
@@ -62,9 +63,10 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.WatchQueryTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { WatchQueryTimeout = v } : c,
         [nameof(PoolGuardConfig.WatchUser)] = (r, s, c) => r.String(s) is { } v ? c with { WatchUser = v.Trim() } : c,
         [nameof(PoolGuardConfig.WatchPassword)] = (r, s, c) => r.String(s) is { } v ? c with { WatchPassword = v } : c,
+        [nameof(PoolGuardConfig.AlertEvaluationInterval)] = (r, s, c) => r.Duration(s) is { } v ? c with { AlertEvaluationInterval = v } : c,
     };
 
-    public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile, Watch];
+    public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile, Watch, Alerts];
 
     /// <summary>Reads the PoolGuard section into a configuration; returns the AuthFile value, if any, for the loader.</summary>
     public static PoolGuardConfig Read(JsonSettingReader reader, IConfigurationSection root, out IConfigurationSection? authFile)
@@ -88,6 +90,10 @@ internal static class JsonGlobalSettings
             else if (section.Key.Equals(Watch, StringComparison.OrdinalIgnoreCase))
             {
                 config = config with { Watch = JsonEntrySettings.ReadWatch(reader, section) };
+            }
+            else if (section.Key.Equals(Alerts, StringComparison.OrdinalIgnoreCase))
+            {
+                config = config with { Alerts = JsonEntrySettings.ReadAlerts(reader, section) };
             }
             else
             {

@@ -177,4 +177,15 @@ public sealed record PoolGuardConfig
     /// <summary>Databases watched although no pool leads to them, by name (the [watch] section / Watch object).</summary>
     public IReadOnlyDictionary<string, WatchEntry> Watch { get; init; } =
         new Dictionary<string, WatchEntry>(StringComparer.Ordinal);
+
+    // --- Alerts (issue 21): rules over the metrics, evaluated in the process ---
+
+    /// <summary>How often the alert rules are evaluated; zero turns the engine off. 5 s: a `for: 30s` rule
+    /// fires within 35 s of its condition starting.</summary>
+    public TimeSpan AlertEvaluationInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Rules from the [alerts] section / Alerts object, by name: new rules, and shipped ones changed or
+    /// turned off (see <see cref="Alerts.AlertRules.Effective"/>).</summary>
+    public IReadOnlyDictionary<string, AlertRuleEntry> Alerts { get; init; } =
+        new Dictionary<string, AlertRuleEntry>(StringComparer.Ordinal);
 }

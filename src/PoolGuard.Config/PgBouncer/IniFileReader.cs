@@ -11,7 +11,7 @@ namespace PoolGuard.Config.PgBouncer;
 /// </summary>
 internal static class IniFileReader
 {
-    public static readonly string[] Sections = ["pgbouncer", "databases", "users", "peers", "watch"];
+    public static readonly string[] Sections = ["pgbouncer", "databases", "users", "peers", "watch", "alerts"];
 
     // PgBouncer stops at the same depth; it also ends include cycles.
     private const int MaxIncludeDepth = 10;

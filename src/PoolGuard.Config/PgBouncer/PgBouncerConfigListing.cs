@@ -66,6 +66,7 @@ public static class PgBouncerConfigListing
         new("watch_query_timeout", c => Seconds(c.WatchQueryTimeout)),
         new("watch_user", c => c.WatchUser),
         new("watch_password", c => c.WatchPassword.Length > 0 ? "(set)" : ""),
+        new("alert_evaluation_interval", c => Seconds(c.AlertEvaluationInterval)),
     ];
 
     /// <summary>In pgbouncer.ini's words: "secure" for TLS 1.2 + 1.3, else the versions listed.</summary>

@@ -2,6 +2,7 @@ using PoolGuard.Config.Auth;
 using PoolGuard.Config.Model;
 using PoolGuard.Config.Validation;
 using PoolGuard.Config.Values;
+using PoolGuard.Config.Alerts;
 using PoolGuard.Config.Watch;
 
 namespace PoolGuard.Config.PgBouncer;
@@ -26,6 +27,7 @@ internal static class PgBouncerConfigLoader
         var databases = new Named<DatabaseEntry>("Databases", "database");
         var users = new Named<UserEntry>("Users", "user");
         var watched = new Named<WatchEntry>("Watch", "watch entry");
+        var alerts = new Named<AlertRuleEntry>("Alerts", "alert rule");
         var peersReported = false;
 
         foreach (var entry in IniFileReader.Read(file, diagnostics))
@@ -43,6 +45,9 @@ internal static class PgBouncerConfigLoader
                     break;
                 case "watch":
                     watched.Add(entry, ReadWatch(entry, reader), reader, locations);
+                    break;
+                case "alerts":
+                    alerts.Add(entry, ReadAlert(entry, reader), reader, locations);
                     break;
                 default:
                     if (!peersReported)
@@ -67,7 +72,7 @@ internal static class PgBouncerConfigLoader
             ReadAuthFile(authFileLine, allUsers, reader, locations, diagnostics);
         }
 
-        config = config with { Databases = databases.Entries, Users = allUsers, Watch = watched.Entries };
+        config = config with { Databases = databases.Entries, Users = allUsers, Watch = watched.Entries, Alerts = alerts.Entries };
         ConfigValidator.Validate(config, locations, diagnostics);
         diagnostics.ThrowIfErrors();
         return new ConfigLoadResult(config, diagnostics.Warnings, file);
@@ -111,6 +116,15 @@ internal static class PgBouncerConfigLoader
     {
         var problems = new List<string>();
         var parsed = WatchEntryParser.Parse(entry.Key, entry.Value, problems);
+        problems.ForEach(problem => reader.Error(entry, problem));
+        return problems.Count == 0 ? parsed : null;
+    }
+
+    /// <summary>PoolGuard's own section: <c>DatabaseConnectionsHigh = for=2m</c>, <c>Mine = expr='…' severity=critical</c>.</summary>
+    private static AlertRuleEntry? ReadAlert(IniEntry entry, IniValueReader reader)
+    {
+        var problems = new List<string>();
+        var parsed = AlertRuleParser.Parse(entry.Key, entry.Value, problems);
         problems.ForEach(problem => reader.Error(entry, problem));
         return problems.Count == 0 ? parsed : null;
     }

@@ -67,6 +67,7 @@ internal static class PgBouncerSettings
         ["watch_query_timeout"] = new(nameof(PoolGuardConfig.WatchQueryTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { WatchQueryTimeout = v } : c),
         ["watch_user"] = new(nameof(PoolGuardConfig.WatchUser), (_, e, c) => c with { WatchUser = e.Value.Trim() }),
         ["watch_password"] = new(nameof(PoolGuardConfig.WatchPassword), (_, e, c) => c with { WatchPassword = e.Value }),
+        ["alert_evaluation_interval"] = new(nameof(PoolGuardConfig.AlertEvaluationInterval), (r, e, c) => r.Duration(e) is { } v ? c with { AlertEvaluationInterval = v } : c),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();
@@ -127,6 +128,7 @@ internal static class PgBouncerSettings
             ["Databases"] = "[databases]",
             ["Users"] = "[users]",
             ["Watch"] = "[watch]",
+            ["Alerts"] = "[alerts]",
             ["PasswordSources"] = "the auth_file (userlist.txt)",
             [nameof(DatabaseEntry.Host)] = "host",
             [nameof(DatabaseEntry.Port)] = "port",

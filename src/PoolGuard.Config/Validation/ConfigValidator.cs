@@ -37,6 +37,7 @@ internal sealed partial class ConfigValidator
         validator.CheckTls();
         validator.CheckAdminHttp();
         validator.CheckWatch();
+        validator.CheckAlerts();
     }
 
     private void CheckListener()

@@ -82,7 +82,7 @@ public sealed class AdminConsoleSettingsTests : IDisposable
     public void Show_config_lists_every_global_setting_of_the_model_under_its_ini_name()
     {
         var modelSettings = typeof(PoolGuardConfig).GetProperties()
-            .Where(p => p.Name is not (nameof(PoolGuardConfig.Databases) or nameof(PoolGuardConfig.Users) or nameof(PoolGuardConfig.Watch)))
+            .Where(p => p.Name is not (nameof(PoolGuardConfig.Databases) or nameof(PoolGuardConfig.Users) or nameof(PoolGuardConfig.Watch) or nameof(PoolGuardConfig.Alerts)))
             .Select(p => PgBouncerSettings.IniName(p.Name))
             .Order(StringComparer.Ordinal);
 
