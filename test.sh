@@ -171,6 +171,31 @@ for p in "${projects[@]}"; do
   passed=$((passed + p_)); failed=$((failed + f_)); skipped=$((skipped + s_))
 done
 
+# --- the failed tests by name, with the first lines of their messages -------------
+# (CI keeps only the log's tail: the names have to be near the end to be seen.)
+list_failed() {  # list_failed <trx>
+  awk '
+    /<UnitTestResult / && /outcome="Failed"/ {
+      name = $0; sub(/.*testName="/, "", name); sub(/".*/, "", name)
+      gsub(/&quot;/, "\"", name); gsub(/&amp;/, "\\&", name)
+      print "  FAILED " name; want = 1; shown = 0; next
+    }
+    want && /<Message>/ { msg = 1; sub(/.*<Message>/, "") }
+    want && msg {
+      line = $0; done = sub(/<\/Message>.*/, "", line)
+      gsub(/&quot;/, "\"", line); gsub(/&apos;/, "\047", line); gsub(/&lt;/, "<", line)
+      gsub(/&gt;/, ">", line); gsub(/&amp;/, "\\&", line)
+      if (shown < 6 && line != "") { print "      " line; shown++ }
+      if (done) { msg = 0; want = 0 }
+    }
+  ' "$1"
+}
+for p in "${projects[@]}"; do
+  trx="$RESULTS/$(basename "$p" .csproj).trx"
+  [ -f "$trx" ] || continue
+  list_failed "$trx"
+done
+
 status=0
 for m in "${problems[@]+"${problems[@]}"}"; do say "problem: $m"; status=1; done
 [ "$failed" = 0 ] || status=1
