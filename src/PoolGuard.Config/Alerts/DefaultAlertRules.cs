@@ -26,13 +26,13 @@ public static class DefaultAlertRules
             Name = "PoolUtilisationCritical", Expr = "poolguard_pool_utilisation_ratio >= 0.95", For = TimeSpan.FromMinutes(1), Resolve = 0.9,
             Severity = "critical", RunbookUrl = Runbook("pool-utilisation"),
             Summary = $"Pool {Pool} is full: {{{{ $value | humanizePercentage }}}} of its servers in use",
-            Description = "New transactions wait for a server. Check poolguard diagnose: exhaustion, slow queries and lock waits look alike here.",
+            Description = "New transactions wait for a server. Exhaustion, slow queries and lock waits look alike here: the runbook tells them apart.",
         },
         new()
         {
             Name = "ClientsWaiting", Expr = "pgbouncer_pools_client_waiting_connections > 0", For = TimeSpan.FromSeconds(30),
             Severity = "warning", RunbookUrl = Runbook("clients-waiting"),
-            Summary = $"{{{{ $value }}}} clients have been waiting for a server of pool {Pool} for 30 s",
+            Summary = $"Clients are queued for a server of pool {Pool}: {{{{ $value }}}} waiting",
             Description = "Every server of the pool is busy. Waiting clients time out after query_wait_timeout.",
         },
         new()

@@ -34,6 +34,19 @@ public sealed class EventLog
     /// </summary>
     public event Action<GatewayEvent>? Published;
 
+    /// <summary>
+    /// Events that components beside the gateway report into the same timeline (the alert engine), so an
+    /// incident's events come from one ring and one file in one order. Only those kinds are accepted.
+    /// </summary>
+    public void Report(GatewayEventKind kind, string? pool, string detail, IReadOnlyDictionary<string, long>? numbers = null)
+    {
+        if (kind is not (GatewayEventKind.AlertFiring or GatewayEventKind.AlertResolved))
+        {
+            throw new ArgumentOutOfRangeException(nameof(kind), kind, "only alert events are reported from outside the gateway");
+        }
+        Publish(kind, pool, detail, numbers);
+    }
+
     internal void Publish(GatewayEventKind kind, string? pool, string detail, IReadOnlyDictionary<string, long>? numbers = null)
     {
         GatewayEvent e;

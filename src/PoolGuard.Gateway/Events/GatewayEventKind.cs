@@ -43,4 +43,8 @@ public enum GatewayEventKind
     Stopped,
     /// <summary>The event file fell behind and dropped events (how many attached).</summary>
     EventsLost,
+    /// <summary>An alert rule began firing (reported by the alert engine through <see cref="EventLog.Report"/>).</summary>
+    AlertFiring,
+    /// <summary>A firing alert resolved.</summary>
+    AlertResolved,
 }

@@ -38,9 +38,15 @@ public static class LogEventIds
     public const int ReloadCrashed = 106;
     public const int ConfigWatchUnavailable = 107;
 
-    // Monitoring (PoolGuard.Monitoring: the database watcher, WatcherLog).
+    // Monitoring (PoolGuard.Monitoring): the database watcher (WatcherLog).
     public const int WatchingDatabases = 150;
     public const int DatabaseNotWatched = 151;
     public const int WatchedDatabaseDown = 152;
     public const int WatchedDatabaseUp = 153;
+
+    // Monitoring: the alert engine (AlertLog).
+    public const int AlertFiring = 154;
+    public const int AlertResolved = 155;
+    public const int AlertRulesInForce = 156;
+    public const int AlertListenerFailed = 157;
 }

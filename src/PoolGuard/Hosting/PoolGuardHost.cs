@@ -1,15 +1,16 @@
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Http;
+using PoolGuard.Monitoring.Alerts;
 using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Hosting;
 
 /// <summary>
-/// The composition root: one generic host runs the gateway, its reload triggers and, when
-/// admin_http_port is set, the admin HTTP endpoint (Kestrel) — and the database watcher (later the
-/// alert engine). Start order: reload triggers, gateway, watcher, Kestrel. Stop order: the watcher
-/// stops, the gateway drains (listener, then clients) while Kestrel still serves /readyz and /metrics;
-/// then Kestrel; then the triggers.
+/// The composition root: one generic host runs the gateway, its reload triggers, the database watcher,
+/// the alert engine and, when admin_http_port is set, the admin HTTP endpoint (Kestrel). Start order:
+/// reload triggers, gateway, watcher, alerts, Kestrel. Stop order: the alerts and the watcher stop, the
+/// gateway drains (listener, then clients) while Kestrel still serves /readyz and /metrics; then Kestrel;
+/// then the triggers.
 /// </summary>
 internal sealed class PoolGuardHost : IAsyncDisposable
 {
@@ -91,6 +92,20 @@ internal sealed class PoolGuardHost : IAsyncDisposable
             return new DatabaseWatcher(() => gateway.Config, services.GetRequiredService<ILoggerFactory>().CreateLogger(DatabaseWatcher.LogCategory));
         });
         builder.Services.AddHostedService(services => new WatcherService(services.GetRequiredService<DatabaseWatcher>()));
+        // What /metrics serves is also what the alert rules read, with or without the HTTP endpoint.
+        builder.Services.AddSingleton(services => new MeterAggregator(services.GetRequiredService<GatewayServer>().Metrics));
+        builder.Services.AddSingleton<RuntimeMetrics>();
+        builder.Services.AddSingleton(services => new MetricsExposition(services.GetRequiredService<GatewayServer>(),
+            services.GetRequiredService<MeterAggregator>(), services.GetRequiredService<RuntimeMetrics>(), services.GetRequiredService<DatabaseWatcher>()));
+        builder.Services.AddSingleton(services =>
+        {
+            var gateway = services.GetRequiredService<GatewayServer>();
+            var evaluator = new AlertEvaluator(() => gateway.Config, services.GetRequiredService<MetricsExposition>().Series,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(AlertEvaluator.LogCategory));
+            evaluator.Transitioned += transition => AlertEvents.Report(gateway.Events, transition);
+            return evaluator;
+        });
+        builder.Services.AddHostedService(services => new AlertService(services.GetRequiredService<AlertEvaluator>()));
     }
 
     /// <summary>

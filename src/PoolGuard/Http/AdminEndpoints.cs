@@ -1,5 +1,5 @@
-using System.Reflection;
 using PoolGuard.Gateway.Hosting;
+using PoolGuard.Monitoring.Alerts;
 using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Http;
@@ -7,16 +7,13 @@ namespace PoolGuard.Http;
 /// <summary>The routes: /healthz and /readyz open for probes; /metrics and /api/* behind admin_http_token when set.</summary>
 internal static class AdminEndpoints
 {
-    private static readonly string Version =
-        typeof(GatewayServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
-
-    public static void Map(WebApplication app, GatewayServer gateway, MeterAggregator meter, RuntimeMetrics runtime, ReadinessProbe readiness, DatabaseWatcher watcher)
+    public static void Map(WebApplication app, GatewayServer gateway, MetricsExposition metrics, ReadinessProbe readiness, DatabaseWatcher watcher, AlertEvaluator alerts)
     {
         app.MapGet("/healthz", () => Results.Text("ok\n", "text/plain; charset=utf-8"));
         app.MapGet("/readyz", async (CancellationToken cancellationToken) =>
         {
             var result = await readiness.CheckAsync(cancellationToken).ConfigureAwait(false);
-            return Results.Json(result, AdminJsonContext.Default.ReadinessDocument, statusCode: result.Ready ? 200 : 503);
+            return Results.Json(result, AdminJsonContext.Api.ReadinessDocument, statusCode: result.Ready ? 200 : 503);
         });
 
         var guarded = app.MapGroup("").AddEndpointFilter(async (context, next) =>
@@ -24,25 +21,18 @@ internal static class AdminEndpoints
                 ? await next(context).ConfigureAwait(false)
                 : Unauthorized(context.HttpContext));
 
-        guarded.MapGet("/metrics", () =>
-        {
-            var text = new PrometheusText();
-            PgBouncerMetrics.Write(text, gateway, Version);
-            OpenTelemetryMetrics.Write(text, meter);
-            DatabaseMetrics.Write(text, watcher.Snapshot);
-            runtime.Write(text);
-            return Results.Text(text.ToString(), PrometheusText.ContentType);
-        });
-        guarded.MapGet("/api/pools", () => Results.Json(ApiViews.Pools(gateway), AdminJsonContext.Default.IReadOnlyListPoolDocument));
-        guarded.MapGet("/api/clients", () => Results.Json(ApiViews.Clients(gateway), AdminJsonContext.Default.IReadOnlyListClientDocument));
-        guarded.MapGet("/api/servers", () => Results.Json(ApiViews.Servers(gateway), AdminJsonContext.Default.IReadOnlyListServerDocument));
-        guarded.MapGet("/api/stats", () => Results.Json(ApiViews.Stats(gateway), AdminJsonContext.Default.IReadOnlyListStatsDocument));
-        guarded.MapGet("/api/events", (long? since) => Results.Json(ApiViews.Events(gateway, since ?? 0), AdminJsonContext.Default.EventPage));
-        guarded.MapGet("/api/databases", () => Results.Json(DatabaseViews.List(watcher.Snapshot), AdminJsonContext.Default.DatabaseList));
+        guarded.MapGet("/metrics", () => Results.Text(metrics.Text(), PrometheusText.ContentType));
+        guarded.MapGet("/api/pools", () => Results.Json(ApiViews.Pools(gateway), AdminJsonContext.Api.IReadOnlyListPoolDocument));
+        guarded.MapGet("/api/clients", () => Results.Json(ApiViews.Clients(gateway), AdminJsonContext.Api.IReadOnlyListClientDocument));
+        guarded.MapGet("/api/servers", () => Results.Json(ApiViews.Servers(gateway), AdminJsonContext.Api.IReadOnlyListServerDocument));
+        guarded.MapGet("/api/stats", () => Results.Json(ApiViews.Stats(gateway), AdminJsonContext.Api.IReadOnlyListStatsDocument));
+        guarded.MapGet("/api/events", (long? since) => Results.Json(ApiViews.Events(gateway, since ?? 0), AdminJsonContext.Api.EventPage));
+        guarded.MapGet("/api/databases", () => Results.Json(DatabaseViews.List(watcher.Snapshot), AdminJsonContext.Api.DatabaseList));
         guarded.MapGet("/api/databases/{name}", (string name) => DatabaseViews.One(watcher, name) is { } found
-            ? Results.Json(found, AdminJsonContext.Default.DatabaseDetail)
+            ? Results.Json(found, AdminJsonContext.Api.DatabaseDetail)
             : Results.Json(new ControlDocument("database", name, false, $"database {name} is not watched", watcher.Snapshot.NotWatched),
-                AdminJsonContext.Default.ControlDocument, statusCode: 404));
+                AdminJsonContext.Api.ControlDocument, statusCode: 404));
+        guarded.MapGet("/api/alerts", () => Results.Json(AlertViews.Document(alerts.Snapshot), AdminJsonContext.Api.AlertList));
         ControlEndpoints.Map(guarded, gateway);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using PoolGuard.Config.Model;
 using PoolGuard.Gateway.Hosting;
+using PoolGuard.Monitoring.Alerts;
 using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Http;
@@ -30,17 +31,15 @@ internal static class AdminHttp
             kestrel.Listen(address, port);
             kestrel.AddServerHeader = false;
         });
-        builder.Services.AddSingleton(services => new MeterAggregator(services.GetRequiredService<GatewayServer>().Metrics));
-        builder.Services.AddSingleton<RuntimeMetrics>();
         builder.Services.AddSingleton(services => new ReadinessProbe(services.GetRequiredService<GatewayServer>(), TimeProvider.System));
     }
 
     public static void Map(WebApplication app) => AdminEndpoints.Map(app,
         app.Services.GetRequiredService<GatewayServer>(),
-        app.Services.GetRequiredService<MeterAggregator>(),
-        app.Services.GetRequiredService<RuntimeMetrics>(),
+        app.Services.GetRequiredService<MetricsExposition>(),
         app.Services.GetRequiredService<ReadinessProbe>(),
-        app.Services.GetRequiredService<DatabaseWatcher>());
+        app.Services.GetRequiredService<DatabaseWatcher>(),
+        app.Services.GetRequiredService<AlertEvaluator>());
 
     /// <summary>Where it listens once started (the real port when configured with port 0).</summary>
     public static Uri BoundAddress(IServiceProvider services) =>

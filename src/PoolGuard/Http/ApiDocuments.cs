@@ -57,3 +57,13 @@ internal sealed record DatabaseDetail(DatabaseDocument Latest, IReadOnlyList<Dat
 
 internal sealed record DatabaseHistoryPoint(
     DateTimeOffset TakenAt, string State, int Connections, int Headroom, int IdleInTransaction, int LockWaits, double LongestQuerySeconds);
+
+/// <summary>/api/alerts: the alerts of the last evaluation (firing first, then pending) and every rule in force.</summary>
+internal sealed record AlertList(DateTimeOffset? EvaluatedAt, IReadOnlyList<AlertDocument> Alerts, IReadOnlyList<AlertRuleDocument> Rules);
+
+internal sealed record AlertDocument(
+    string Name, string State, string Severity, IReadOnlyDictionary<string, string> Labels, double Value,
+    DateTimeOffset ActiveSince, DateTimeOffset? FiringSince, string Summary, string Description, string RunbookUrl, string Expr);
+
+internal sealed record AlertRuleDocument(
+    string Name, string Expr, double ForSeconds, double? Resolve, string Severity, string RunbookUrl, IReadOnlyDictionary<string, string> Labels, int Firing, int Pending);

@@ -35,7 +35,7 @@ internal static class ControlEndpoints
             return Results.Json(new ControlDocument("reload", null, outcome.Applied,
                     outcome.Applied ? $"{outcome.Changes.Count} change(s) in force" : "refused; the previous configuration stays in force",
                     outcome.Applied ? outcome.Changes : outcome.Problems),
-                AdminJsonContext.Default.ControlDocument, statusCode: outcome.Applied ? 200 : 422);
+                AdminJsonContext.Api.ControlDocument, statusCode: outcome.Applied ? 200 : 422);
         });
     }
 
@@ -56,13 +56,13 @@ internal static class ControlEndpoints
         try
         {
             var detail = act(by);
-            return Results.Json(new ControlDocument(action, database, true, detail, []), AdminJsonContext.Default.ControlDocument);
+            return Results.Json(new ControlDocument(action, database, true, detail, []), AdminJsonContext.Api.ControlDocument);
         }
         catch (GatewayControlException ex)
         {
             var status = ex.Error.Code is SqlState.InvalidCatalogName or SqlState.UndefinedObject ? 404 : 400;
             return Results.Json(new ControlDocument(action, database, false, ex.Error.Message, ex.Error.Hint is { } hint ? [hint] : []),
-                AdminJsonContext.Default.ControlDocument, statusCode: status);
+                AdminJsonContext.Api.ControlDocument, statusCode: status);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PoolGuard.Monitoring.Alerts;
 
 namespace PoolGuard.Http;
 
@@ -12,11 +13,36 @@ internal sealed class PrometheusText
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-    private readonly StringBuilder _text = new(16 * 1024);
+    private readonly StringBuilder _text;
+
+    /// <summary>When collecting: the series themselves, for the alert engine, instead of text.</summary>
+    private readonly List<MetricSeries>? _series;
+
+    /// <summary>A writer of the text exposition.</summary>
+    public PrometheusText()
+    {
+        _text = new StringBuilder(16 * 1024);
+    }
+
+    private PrometheusText(List<MetricSeries> series)
+    {
+        _text = new StringBuilder(0);
+        _series = series;
+    }
+
+    /// <summary>
+    /// A writer that keeps the samples as series instead of text: the alert rules then read exactly the
+    /// names, labels and values a scrape of /metrics would, written by the same code.
+    /// </summary>
+    public static PrometheusText Collecting(List<MetricSeries> series) => new(series);
 
     /// <summary>Starts a family; every sample written after it until the next family belongs to it.</summary>
     public void Family(string name, string type, string help)
     {
+        if (_series is not null)
+        {
+            return;
+        }
         _text.Append("# HELP ").Append(name).Append(' ');
         foreach (var c in help)
         {
@@ -28,6 +54,16 @@ internal sealed class PrometheusText
 
     public void Sample(string name, double value, params ReadOnlySpan<(string Name, string Value)> labels)
     {
+        if (_series is not null)
+        {
+            var set = new Dictionary<string, string>(labels.Length, StringComparer.Ordinal);
+            foreach (var (label, text) in labels)
+            {
+                set[label] = text;
+            }
+            _series.Add(new MetricSeries(name, set, value));
+            return;
+        }
         _text.Append(name);
         if (labels.Length > 0)
         {
