@@ -79,5 +79,6 @@ public static class AlertMetrics
         ["poolguard_db_connections_by_client_address"] = Gauge,
         ["poolguard_db_connections_by_user"] = Gauge,
         ["poolguard_pool_utilisation_ratio"] = Gauge,
+        ["poolguard_alert_notifications_total"] = Counter,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 }

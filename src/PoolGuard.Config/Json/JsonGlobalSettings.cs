@@ -64,6 +64,11 @@ internal static class JsonGlobalSettings
         [nameof(PoolGuardConfig.WatchUser)] = (r, s, c) => r.String(s) is { } v ? c with { WatchUser = v.Trim() } : c,
         [nameof(PoolGuardConfig.WatchPassword)] = (r, s, c) => r.String(s) is { } v ? c with { WatchPassword = v } : c,
         [nameof(PoolGuardConfig.AlertEvaluationInterval)] = (r, s, c) => r.Duration(s) is { } v ? c with { AlertEvaluationInterval = v } : c,
+        [nameof(PoolGuardConfig.AlertmanagerUrls)] = (r, s, c) => r.List(s) is { } v ? c with { AlertmanagerUrls = v } : c,
+        [nameof(PoolGuardConfig.AlertWebhookUrls)] = (r, s, c) => r.List(s) is { } v ? c with { AlertWebhookUrls = v } : c,
+        [nameof(PoolGuardConfig.AlertExternalUrl)] = (r, s, c) => r.String(s) is { } v ? c with { AlertExternalUrl = v.Trim() } : c,
+        [nameof(PoolGuardConfig.AlertNotifyTimeout)] = (r, s, c) => r.Duration(s) is { } v ? c with { AlertNotifyTimeout = v } : c,
+        [nameof(PoolGuardConfig.AlertResendInterval)] = (r, s, c) => r.Duration(s) is { } v ? c with { AlertResendInterval = v } : c,
     };
 
     public static readonly IReadOnlyList<string> Keys = [.. Scalars.Keys, Databases, Users, AuthFile, Watch, Alerts];

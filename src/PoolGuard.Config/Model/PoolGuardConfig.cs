@@ -188,4 +188,26 @@ public sealed record PoolGuardConfig
     /// turned off (see <see cref="Alerts.AlertRules.Effective"/>).</summary>
     public IReadOnlyDictionary<string, AlertRuleEntry> Alerts { get; init; } =
         new Dictionary<string, AlertRuleEntry>(StringComparer.Ordinal);
+
+    // --- Notifications (issue 21): where firing and resolved alerts go, besides the log and the events ---
+
+    /// <summary>Alertmanager base URLs (http://host:9093); each is sent every firing and resolved alert through
+    /// its v2 API, as Prometheus sends them. Empty: none.</summary>
+    public IReadOnlyList<string> AlertmanagerUrls { get; init; } = [];
+
+    /// <summary>URLs that receive Alertmanager's webhook payload (version 4) for every alert that fires or
+    /// resolves. Secret: webhook URLs often carry a token in their path.</summary>
+    [Secret]
+    public IReadOnlyList<string> AlertWebhookUrls { get; init; } = [];
+
+    /// <summary>How PoolGuard is reached from where the notifications are read: the base of generatorURL and
+    /// externalURL. Empty: the admin HTTP endpoint's address.</summary>
+    public string AlertExternalUrl { get; init; } = "";
+
+    /// <summary>Bound on one notification request; a slow receiver costs a retry, never the gateway's time.</summary>
+    public TimeSpan AlertNotifyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often alerts still firing are sent to Alertmanager again (Prometheus' resend delay), so it
+    /// neither forgets them nor resolves them on its own while PoolGuard runs.</summary>
+    public TimeSpan AlertResendInterval { get; init; } = TimeSpan.FromMinutes(1);
 }

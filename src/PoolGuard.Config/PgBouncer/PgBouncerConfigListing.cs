@@ -67,6 +67,11 @@ public static class PgBouncerConfigListing
         new("watch_user", c => c.WatchUser),
         new("watch_password", c => c.WatchPassword.Length > 0 ? "(set)" : ""),
         new("alert_evaluation_interval", c => Seconds(c.AlertEvaluationInterval)),
+        new("alertmanager_url", c => string.Join(',', c.AlertmanagerUrls)),
+        new("alert_webhook_url", c => c.AlertWebhookUrls.Count > 0 ? "(set)" : ""),
+        new("alert_external_url", c => c.AlertExternalUrl),
+        new("alert_notify_timeout", c => Seconds(c.AlertNotifyTimeout)),
+        new("alert_resend_interval", c => Seconds(c.AlertResendInterval)),
     ];
 
     /// <summary>In pgbouncer.ini's words: "secure" for TLS 1.2 + 1.3, else the versions listed.</summary>

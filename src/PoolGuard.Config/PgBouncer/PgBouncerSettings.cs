@@ -68,6 +68,11 @@ internal static class PgBouncerSettings
         ["watch_user"] = new(nameof(PoolGuardConfig.WatchUser), (_, e, c) => c with { WatchUser = e.Value.Trim() }),
         ["watch_password"] = new(nameof(PoolGuardConfig.WatchPassword), (_, e, c) => c with { WatchPassword = e.Value }),
         ["alert_evaluation_interval"] = new(nameof(PoolGuardConfig.AlertEvaluationInterval), (r, e, c) => r.Duration(e) is { } v ? c with { AlertEvaluationInterval = v } : c),
+        ["alertmanager_url"] = new(nameof(PoolGuardConfig.AlertmanagerUrls), (_, e, c) => c with { AlertmanagerUrls = SettingNames.SplitList(e.Value) }),
+        ["alert_webhook_url"] = new(nameof(PoolGuardConfig.AlertWebhookUrls), (_, e, c) => c with { AlertWebhookUrls = SettingNames.SplitList(e.Value) }),
+        ["alert_external_url"] = new(nameof(PoolGuardConfig.AlertExternalUrl), (_, e, c) => c with { AlertExternalUrl = e.Value.Trim() }),
+        ["alert_notify_timeout"] = new(nameof(PoolGuardConfig.AlertNotifyTimeout), (r, e, c) => r.Duration(e) is { } v ? c with { AlertNotifyTimeout = v } : c),
+        ["alert_resend_interval"] = new(nameof(PoolGuardConfig.AlertResendInterval), (r, e, c) => r.Duration(e) is { } v ? c with { AlertResendInterval = v } : c),
     };
 
     private static readonly Dictionary<string, string> IniNames = BuildIniNames();

@@ -38,6 +38,7 @@ internal sealed partial class ConfigValidator
         validator.CheckAdminHttp();
         validator.CheckWatch();
         validator.CheckAlerts();
+        validator.CheckNotify();
     }
 
     private void CheckListener()

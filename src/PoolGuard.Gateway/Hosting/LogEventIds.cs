@@ -49,4 +49,9 @@ public static class LogEventIds
     public const int AlertResolved = 155;
     public const int AlertRulesInForce = 156;
     public const int AlertListenerFailed = 157;
+
+    // Monitoring: the alert notifiers (NotifyLog).
+    public const int NotificationFailed = 158;
+    public const int NotificationRecovered = 159;
+    public const int NotificationDropped = 160;
 }

@@ -39,6 +39,10 @@ public sealed class AlertEvaluator
     /// <summary>Raised for every alert that began firing or resolved, on the evaluator's loop; handlers must not block.</summary>
     public event Action<AlertTransition>? Transitioned;
 
+    /// <summary>Raised after every evaluation with its snapshot and transitions (the notifiers resend what still
+    /// fires from here), on the evaluator's loop; handlers must not block.</summary>
+    public event Action<AlertSnapshot, IReadOnlyList<AlertTransition>>? Evaluated;
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
@@ -70,6 +74,7 @@ public sealed class AlertEvaluator
     public IReadOnlyList<AlertTransition> EvaluateOnce()
     {
         IReadOnlyList<AlertTransition> transitions;
+        AlertSnapshot snapshot;
         lock (_evaluating)
         {
             var config = _config();
@@ -86,7 +91,7 @@ public sealed class AlertEvaluator
             }
             var now = _time.GetUtcNow();
             transitions = _engine.Evaluate(now, _collect());
-            _snapshot = new AlertSnapshot(now, _engine.Active, _engine.Rules);
+            _snapshot = snapshot = new AlertSnapshot(now, _engine.Active, _engine.Rules);
         }
 
         foreach (var transition in transitions)
@@ -110,6 +115,14 @@ public sealed class AlertEvaluator
                 // A listener's fault must not stop the alerts of everyone else.
                 _logger.AlertListenerFailed(ex, alert.Rule);
             }
+        }
+        try
+        {
+            Evaluated?.Invoke(snapshot, transitions);
+        }
+        catch (Exception ex)
+        {
+            _logger.AlertListenerFailed(ex, "(every rule)");
         }
         return transitions;
     }

@@ -1,6 +1,7 @@
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Http;
 using PoolGuard.Monitoring.Alerts;
+using PoolGuard.Monitoring.Notify;
 using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Hosting;
@@ -95,14 +96,22 @@ internal sealed class PoolGuardHost : IAsyncDisposable
         // What /metrics serves is also what the alert rules read, with or without the HTTP endpoint.
         builder.Services.AddSingleton(services => new MeterAggregator(services.GetRequiredService<GatewayServer>().Metrics));
         builder.Services.AddSingleton<RuntimeMetrics>();
+        builder.Services.AddSingleton(services =>
+        {
+            var gateway = services.GetRequiredService<GatewayServer>();
+            return new AlertNotifier(() => gateway.Config, () => AdminHttp.LinkBase(services, gateway.Config),
+                services.GetRequiredService<ILoggerFactory>().CreateLogger(AlertNotifier.LogCategory));
+        });
         builder.Services.AddSingleton(services => new MetricsExposition(services.GetRequiredService<GatewayServer>(),
-            services.GetRequiredService<MeterAggregator>(), services.GetRequiredService<RuntimeMetrics>(), services.GetRequiredService<DatabaseWatcher>()));
+            services.GetRequiredService<MeterAggregator>(), services.GetRequiredService<RuntimeMetrics>(), services.GetRequiredService<DatabaseWatcher>(),
+            services.GetRequiredService<AlertNotifier>()));
         builder.Services.AddSingleton(services =>
         {
             var gateway = services.GetRequiredService<GatewayServer>();
             var evaluator = new AlertEvaluator(() => gateway.Config, services.GetRequiredService<MetricsExposition>().Series,
                 services.GetRequiredService<ILoggerFactory>().CreateLogger(AlertEvaluator.LogCategory));
             evaluator.Transitioned += transition => AlertEvents.Report(gateway.Events, transition);
+            evaluator.Evaluated += services.GetRequiredService<AlertNotifier>().OnEvaluated;
             return evaluator;
         });
         builder.Services.AddHostedService(services => new AlertService(services.GetRequiredService<AlertEvaluator>()));

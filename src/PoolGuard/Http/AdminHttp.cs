@@ -42,6 +42,14 @@ internal static class AdminHttp
         app.Services.GetRequiredService<AlertEvaluator>());
 
     /// <summary>Where it listens once started (the real port when configured with port 0).</summary>
+    /// <summary>
+    /// Where the admin endpoint is reached, for links in alert notifications when alert_external_url is not set:
+    /// the bound address once Kestrel listens, else the configured one ("" when the endpoint is off).
+    /// </summary>
+    public static string LinkBase(IServiceProvider services, PoolGuardConfig config) =>
+        services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        ?? (config.AdminHttpPort != 0 ? $"http://{config.AdminHttpAddress}:{config.AdminHttpPort}" : "");
+
     public static Uri BoundAddress(IServiceProvider services) =>
         new(services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 

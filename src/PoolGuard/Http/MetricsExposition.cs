@@ -1,6 +1,7 @@
 using System.Reflection;
 using PoolGuard.Gateway.Hosting;
 using PoolGuard.Monitoring.Alerts;
+using PoolGuard.Monitoring.Notify;
 using PoolGuard.Monitoring.Watcher;
 
 namespace PoolGuard.Http;
@@ -9,7 +10,7 @@ namespace PoolGuard.Http;
 /// Everything /metrics serves, in order, written by one method for both readers: the scrape (text) and the
 /// alert engine (series). So a rule can name any series a scrape shows, and reads the same value.
 /// </summary>
-internal sealed class MetricsExposition(GatewayServer gateway, MeterAggregator meter, RuntimeMetrics runtime, DatabaseWatcher watcher)
+internal sealed class MetricsExposition(GatewayServer gateway, MeterAggregator meter, RuntimeMetrics runtime, DatabaseWatcher watcher, AlertNotifier notifier)
 {
     private static readonly string Version =
         typeof(GatewayServer).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -36,5 +37,6 @@ internal sealed class MetricsExposition(GatewayServer gateway, MeterAggregator m
         PoolMetrics.Write(text, gateway);
         OpenTelemetryMetrics.Write(text, meter);
         DatabaseMetrics.Write(text, watcher.Snapshot);
+        NotifyMetrics.Write(text, notifier);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Npgsql;
 using PoolGuard.Config.Alerts;
 using PoolGuard.Config.Model;
 using PoolGuard.IntegrationTests.Infrastructure;
@@ -15,7 +14,7 @@ namespace PoolGuard.IntegrationTests.Monitoring;
 public sealed class AlertHostTests : IAsyncLifetime
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-    private readonly List<NpgsqlConnection> _holders = [];
+    private FullPool? _full;
     private AdminHttpHarness? _http;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -23,9 +22,9 @@ public sealed class AlertHostTests : IAsyncLifetime
     /// <summary>The clients first: a gateway stopping with a transaction open waits for it to end (the drain).</summary>
     public async Task DisposeAsync()
     {
-        foreach (var connection in _holders)
+        if (_full is not null)
         {
-            await connection.DisposeAsync();
+            await _full.DisposeAsync();
         }
         if (_http is not null)
         {
@@ -45,20 +44,7 @@ public sealed class AlertHostTests : IAsyncLifetime
             },
         });
 
-    /// <summary>Both servers of the pool held in open transactions, and a third client queued behind them.</summary>
-    private async Task<Task<NpgsqlConnection>> QueueOneClientAsync(AdminHttpHarness http)
-    {
-        for (var i = 0; i < 2; i++)
-        {
-            var connection = await http.Gateway.OpenAsync().WaitAsync(Bound);
-            _holders.Add(connection);
-            await using var begin = new NpgsqlCommand("begin; select 1", connection);
-            await begin.ExecuteNonQueryAsync().WaitAsync(Bound);
-        }
-        var queued = http.Gateway.OpenAndQueryAsync();
-        await Eventually.AssertAsync(() => http.Gateway.Pool(), p => p is { ClientsWaiting: 1 }, Bound, "the third client queued");
-        return queued;
-    }
+    private async Task QueueOneClientAsync(AdminHttpHarness http) => _full = await FullPool.StartAsync(http.Gateway, servers: 2);
 
     private static async Task<JsonElement> AlertsAsync(AdminHttpHarness http) =>
         JsonDocument.Parse(await http.GetStringAsync("/api/alerts").WaitAsync(Bound)).RootElement;
@@ -75,7 +61,7 @@ public sealed class AlertHostTests : IAsyncLifetime
     {
         var waitingFor = TimeSpan.FromSeconds(3);
         var http = await StartAsync(waitingFor);
-        var queued = await QueueOneClientAsync(http);
+        await QueueOneClientAsync(http);
 
         var pending = await Eventually.AssertAsync(async () => Alert(await AlertsAsync(http), "ClientsWaiting") ?? default,
             a => a.ValueKind == JsonValueKind.Object, Bound, "ClientsWaiting pending or firing");
@@ -107,29 +93,23 @@ public sealed class AlertHostTests : IAsyncLifetime
         Assert.Equal($"app/{Roles.App}", fired.GetProperty("pool").GetString());
         Assert.InRange(fired.GetProperty("numbers").GetProperty("pending_ms").GetInt64(), (long)waitingFor.TotalMilliseconds, (long)(waitingFor.TotalMilliseconds + 3000));
 
-        // One holder commits and leaves: the queued client gets its server and nobody waits any more.
-        await _holders[0].DisposeAsync();
-        await using (await queued.WaitAsync(Bound))
-        {
-            await Eventually.AssertAsync(async () => Alert(await AlertsAsync(http), "ClientsWaiting") is null, gone => gone, Bound, "ClientsWaiting resolved");
-            var resolved = Assert.Single(await EventsAsync(http, "alert_resolved"), e => e.GetProperty("detail").GetString()!.StartsWith("ClientsWaiting", StringComparison.Ordinal));
-            Assert.True(resolved.GetProperty("numbers").GetProperty("firing_ms").GetInt64() > 0);
-        }
+        // One holder leaves: the queued client gets its server and nobody waits any more.
+        await _full!.ReleaseOneAsync();
+        await Eventually.AssertAsync(async () => Alert(await AlertsAsync(http), "ClientsWaiting") is null, gone => gone, Bound, "ClientsWaiting resolved");
+        var resolved = Assert.Single(await EventsAsync(http, "alert_resolved"), e => e.GetProperty("detail").GetString()!.StartsWith("ClientsWaiting", StringComparison.Ordinal));
+        Assert.True(resolved.GetProperty("numbers").GetProperty("firing_ms").GetInt64() > 0);
     }
 
     [SkippableFact]
     public async Task A_wait_shorter_than_the_for_duration_goes_pending_and_never_fires()
     {
         var http = await StartAsync(TimeSpan.FromSeconds(30));
-        var queued = await QueueOneClientAsync(http);
+        await QueueOneClientAsync(http);
         await Eventually.AssertAsync(async () => Alert(await AlertsAsync(http), "ClientsWaiting") ?? default,
             a => a.ValueKind == JsonValueKind.Object && a.GetProperty("state").GetString() == "pending", Bound, "ClientsWaiting pending");
 
-        await _holders[0].DisposeAsync();
-        await using (await queued.WaitAsync(Bound))
-        {
-            await Eventually.AssertAsync(async () => Alert(await AlertsAsync(http), "ClientsWaiting") is null, gone => gone, Bound, "the pending ClientsWaiting gone");
-        }
+        await _full!.ReleaseOneAsync();
+        await Eventually.AssertAsync(async () => Alert(await AlertsAsync(http), "ClientsWaiting") is null, gone => gone, Bound, "the pending ClientsWaiting gone");
         Assert.Empty(await EventsAsync(http, "alert_firing"));
         Assert.Empty(await EventsAsync(http, "alert_resolved"));
     }
@@ -138,7 +118,7 @@ public sealed class AlertHostTests : IAsyncLifetime
     public async Task A_reload_that_turns_a_rule_off_resolves_its_firing_alert_and_drops_it_from_the_rules()
     {
         var http = await StartAsync(TimeSpan.Zero);
-        var queued = await QueueOneClientAsync(http);
+        await QueueOneClientAsync(http);
         await Eventually.AssertAsync(async () => Alert(await AlertsAsync(http), "ClientsWaiting") ?? default,
             a => a.ValueKind == JsonValueKind.Object && a.GetProperty("state").GetString() == "firing", Bound, "ClientsWaiting firing");
 
@@ -154,10 +134,6 @@ public sealed class AlertHostTests : IAsyncLifetime
         Assert.Null(Alert(after, "ClientsWaiting"));
         await Eventually.AssertAsync(() => EventsAsync(http, "alert_resolved"), e => e.Count == 1, Bound, "the alert of the rule turned off resolved");
 
-        await _holders[0].DisposeAsync();
-        await using (await queued.WaitAsync(Bound))
-        {
-        }
     }
 
     [SkippableFact]

@@ -69,7 +69,7 @@ public sealed class ConfigChangesTests
             .Where(p => p.IsDefined(typeof(SecretAttribute), inherit: false))
             .Select(p => $"{p.DeclaringType!.Name}.{p.Name}")
             .Order(StringComparer.Ordinal);
-        Assert.Equal(["DatabaseEntry.Password", "PoolGuardConfig.AdminHttpToken", "PoolGuardConfig.WatchPassword", "UserEntry.Secret", "WatchEntry.Password"], marked);
+        Assert.Equal(["DatabaseEntry.Password", "PoolGuardConfig.AdminHttpToken", "PoolGuardConfig.AlertWebhookUrls", "PoolGuardConfig.WatchPassword", "UserEntry.Secret", "WatchEntry.Password"], marked);
         var suspicious = new[] { typeof(PoolGuardConfig), typeof(DatabaseEntry), typeof(UserEntry), typeof(WatchEntry) }
             .SelectMany(t => t.GetProperties())
             .Where(p => !p.IsDefined(typeof(SecretAttribute), inherit: false)
