@@ -8,7 +8,7 @@ namespace PoolGuard.Config.Watch;
 /// Reads a watch entry's libpq connection string (<c>host=… port=… dbname=… user=… password=…</c>), the same
 /// text in a [watch] line and a JSON Watch value. Problems come back as reasons that name the key, never a value.
 /// </summary>
-internal static class WatchEntryParser
+public static class WatchEntryParser
 {
     public static readonly string[] Keys = ["host", "port", "dbname", "user", "password"];
 

@@ -78,6 +78,9 @@ public sealed record DatabaseSample
     public long Rollbacks { get; init; }
     public long Deadlocks { get; init; }
 
+    /// <summary>Sessions ever established in the cluster (pg_stat_database.sessions): two samples give new connections per second.</summary>
+    public long Sessions { get; init; }
+
     /// <summary>The watcher's own backend, so readers can leave it out.</summary>
     public int WatcherPid { get; init; }
 }

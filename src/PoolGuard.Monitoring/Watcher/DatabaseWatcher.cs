@@ -28,6 +28,7 @@ public sealed class DatabaseWatcher : IAsyncDisposable
     private readonly Dictionary<string, Watched> _watched = new(StringComparer.Ordinal);
     private PoolGuardConfig? _planned;
     private volatile WatcherSnapshot _snapshot = WatcherSnapshot.Empty;
+    private readonly SemaphoreSlim _round = new(1, 1);
 
     /// <param name="config">The configuration in force, read at every round (the gateway's, which a reload swaps).</param>
     public DatabaseWatcher(Func<PoolGuardConfig> config, ILogger logger, TimeProvider? time = null)
@@ -84,6 +85,21 @@ public sealed class DatabaseWatcher : IAsyncDisposable
 
     /// <summary>One round now: every target sampled at once. The loop's step; diagnosis and tests call it directly.</summary>
     public async Task<WatcherSnapshot> SampleOnceAsync(CancellationToken cancellationToken)
+    {
+        // One round at a time: a sampler's connection serves one query at a time, and a caller besides the loop
+        // (a test, a diagnosis) must not interleave with it.
+        await _round.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SampleRoundAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _round.Release();
+        }
+    }
+
+    private async Task<WatcherSnapshot> SampleRoundAsync(CancellationToken cancellationToken)
     {
         var config = _config();
         await PlanAsync(config).ConfigureAwait(false);

@@ -54,9 +54,10 @@ internal static class SampleQueries
         order by min(waitstart)
         limit {MaxLockWaits}
         """,
-        // 5: the cluster's transaction counters.
+        // 5: the cluster's transaction counters, and the sessions ever opened (PostgreSQL 14+): new connections per second.
         """
-        select coalesce(sum(xact_commit), 0)::bigint, coalesce(sum(xact_rollback), 0)::bigint, coalesce(sum(deadlocks), 0)::bigint
+        select coalesce(sum(xact_commit), 0)::bigint, coalesce(sum(xact_rollback), 0)::bigint, coalesce(sum(deadlocks), 0)::bigint,
+               coalesce(sum(sessions), 0)::bigint
         from pg_stat_database
         """,
     ];

@@ -74,6 +74,7 @@ internal static class SampleReader
             Commits = reader.GetInt64(0),
             Rollbacks = reader.GetInt64(1),
             Deadlocks = reader.GetInt64(2),
+            Sessions = reader.GetInt64(3),
             WatcherPid = watcherPid,
         };
     }

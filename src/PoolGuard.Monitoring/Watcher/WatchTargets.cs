@@ -1,5 +1,6 @@
 using Npgsql;
 using PoolGuard.Config.Model;
+using PoolGuard.Config.Watch;
 
 namespace PoolGuard.Monitoring.Watcher;
 
@@ -42,6 +43,26 @@ public static class WatchTargets
         }
 
         return new Plan(targets, notWatched);
+    }
+
+    /// <summary>
+    /// A database given on a command line as a libpq string (<c>host=db port=5432 dbname=app user=monitor</c>),
+    /// as [watch] reads it: dbname defaults to the user, as libpq's does; the password, when the string has none,
+    /// to $PGPASSWORD. Null with the problems (naming keys, never values) when it does not parse.
+    /// </summary>
+    public static WatchTarget? FromLibpq(string text, out IReadOnlyList<string> problems)
+    {
+        var found = new List<string>();
+        problems = found;
+        var entry = WatchEntryParser.Parse("--database", text, found);
+        if (entry is null || found.Count > 0)
+        {
+            return null;
+        }
+        var user = entry.User ?? Environment.GetEnvironmentVariable("PGUSER") ?? "postgres";
+        var database = entry.DbName ?? user;
+        var password = entry.Password ?? Environment.GetEnvironmentVariable("PGPASSWORD");
+        return new WatchTarget(database, ConnectionString(entry.Host, entry.Port, database, user, password), WatchOnly: true);
     }
 
     private static string ConnectionString(string host, int port, string database, string user, string? password) =>

@@ -33,6 +33,7 @@ internal static class AdminEndpoints
             : Results.Json(new ControlDocument("database", name, false, $"database {name} is not watched", watcher.Snapshot.NotWatched),
                 AdminJsonContext.Api.ControlDocument, statusCode: 404));
         guarded.MapGet("/api/alerts", () => Results.Json(AlertViews.Document(alerts.Snapshot), AdminJsonContext.Api.AlertList));
+        DiagnosisEndpoints.Map(guarded, gateway, watcher);
         ControlEndpoints.Map(guarded, gateway);
     }
 

@@ -16,6 +16,8 @@ namespace PoolGuard.Http;
 [JsonSerializable(typeof(DatabaseList))]
 [JsonSerializable(typeof(DatabaseDetail))]
 [JsonSerializable(typeof(AlertList))]
+[JsonSerializable(typeof(PoolGuard.Monitoring.Diagnosis.DiagnosisReport))]
+[JsonSerializable(typeof(PoolGuard.Monitoring.Diagnosis.DiagnosisEvidence))]
 internal sealed partial class AdminJsonContext : JsonSerializerContext
 {
     /// <summary>
