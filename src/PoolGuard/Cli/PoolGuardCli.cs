@@ -10,6 +10,7 @@ internal static class PoolGuardCli
         var root = new RootCommand("PoolGuard: a PostgreSQL connection-pooling gateway with hard connection caps.");
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(DiagnoseCommand.Create());
+        root.Subcommands.Add(MonitoringCommand.Create());
         return root;
     }
 }
