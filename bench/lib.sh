@@ -96,7 +96,7 @@ publish_poolguard() {
 }
 
 # start_poolguard <port> <pool_mode> <pool_size> <max_client_conn> [query_wait_timeout]
-# Sets POOLGUARD_PID.
+# Sets POOLGUARD_PID. POOLGUARD_EXTRA_SETTINGS: more JSON members, each followed by a comma.
 start_poolguard() {
   local port="$1" dir="$BENCH_TMP/poolguard-$1"
   mkdir -p "$dir"
@@ -109,7 +109,8 @@ start_poolguard() {
     "DefaultPoolSize": $3,
     "MaxClientConn": $4,
     "QueryWaitTimeout": "${5:-120s}",
-    "AdminHttpPort": 0,
+    "AdminHttpPort": 0,${POOLGUARD_EXTRA_SETTINGS:+
+    $POOLGUARD_EXTRA_SETTINGS}
     "Databases": { "$DB_NAME": { "Host": "$BENCH_HOST", "Port": $PG_PORT } },
     "Users": { "$DB_USER": { "Password": "$DB_PASSWORD" } }
   }
