@@ -41,7 +41,6 @@ internal static class AdminHttp
         app.Services.GetRequiredService<DatabaseWatcher>(),
         app.Services.GetRequiredService<AlertEvaluator>());
 
-    /// <summary>Where it listens once started (the real port when configured with port 0).</summary>
     /// <summary>
     /// Where the admin endpoint is reached, for links in alert notifications when alert_external_url is not set:
     /// the bound address once Kestrel listens, else the configured one ("" when the endpoint is off).
@@ -50,6 +49,7 @@ internal static class AdminHttp
         services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
         ?? (config.AdminHttpPort != 0 ? $"http://{config.AdminHttpAddress}:{config.AdminHttpPort}" : "");
 
+    /// <summary>Where it listens once started (the real port when configured with port 0).</summary>
     public static Uri BoundAddress(IServiceProvider services) =>
         new(services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
