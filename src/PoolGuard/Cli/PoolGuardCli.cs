@@ -11,6 +11,7 @@ internal static class PoolGuardCli
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(DiagnoseCommand.Create());
         root.Subcommands.Add(MonitoringCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
         return root;
     }
 }

@@ -5,18 +5,7 @@ namespace PoolGuard.Tests.Config;
 /// <summary>docs/monitoring.md lists every shipped rule as it is, and every runbook a rule links to exists.</summary>
 public sealed class AlertDocsTests
 {
-    private static string Docs()
-    {
-        // The test runs from tests/PoolGuard.Tests/bin/<configuration>/<tfm>/: the checkout is above it.
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "PoolGuard.slnx")))
-            {
-                return Path.Combine(directory.FullName, "docs");
-            }
-        }
-        throw new InvalidOperationException($"no PoolGuard.slnx above {AppContext.BaseDirectory}");
-    }
+    private static string Docs() => RepositoryFiles.Path("docs");
 
     public static TheoryData<string> Rules() => [.. DefaultAlertRules.All.Select(r => r.Name)];
 

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+
+namespace PoolGuard.Checks.Findings;
+
+[JsonConverter(typeof(JsonStringEnumConverter<Severity>))]
+public enum Severity
+{
+    [JsonStringEnumMemberName("note")] Note,
+    [JsonStringEnumMemberName("warning")] Warning,
+    [JsonStringEnumMemberName("error")] Error,
+}
+
+/// <summary>Where in a file: 1-based line and column, as editors and SARIF count them.</summary>
+public sealed record Location(string File, int Line, int Column)
+{
+    public override string ToString() => $"{File}:{Line}:{Column}";
+}
+
+/// <summary>
+/// One thing `poolguard check` found: a stable rule id (PG001…), how bad, where, what with the numbers behind it,
+/// and the value it suggests instead (null when there is no single right one).
+/// </summary>
+public sealed record Finding(string RuleId, Severity Severity, Location Location, string Message, string? Suggestion = null);

@@ -1,0 +1,15 @@
+using PoolGuard.Checks.Findings;
+
+namespace PoolGuard.Checks.Rules;
+
+/// <summary>PG001: Pooling=false — every Open() is a new PostgreSQL connection and nothing caps how many are open at once.</summary>
+public sealed class PoolingUnboundedRule : ICheckRule
+{
+    public string Id => RuleIds.PoolingUnbounded;
+    public string Title => "client pooling turned off: connections unbounded";
+
+    public IEnumerable<Finding> Check(CheckContext context) =>
+        context.Pools.Where(p => !p.Pooling).Select(p => new Finding(Id, Severity.Error, p.Location,
+            $"{p.Name}: Pooling=false, so every open is a new connection to {p.Target} and nothing caps how many are open at once",
+            "remove Pooling=false and set Maximum Pool Size (or route the application through PoolGuard)"));
+}
