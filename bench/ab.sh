@@ -54,10 +54,7 @@ build A "${A_REF:-}" "${A_BIN:-}"
 build B "${B_REF:-}" "${B_BIN:-}"
 
 start_pg $((POOL_SIZE * 2 + 40))
-[ "$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)" != 0 ] || {
-  say "pgbench -i -s 10"
-  PGPASSWORD="$DB_PASSWORD" timeout 1800 "$PGBIN/pgbench" -h "$BENCH_HOST" -p "$PG_PORT" -U "$DB_USER" -i -s 10 -q "$DB_NAME" >/dev/null 2>&1
-}
+ensure_pgbench_data
 declare -A PORT PID
 for side in A B; do
   # shellcheck disable=SC2034  # read by start_poolguard (lib.sh)

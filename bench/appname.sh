@@ -29,14 +29,10 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
 # Which PoolGuard the table is about: the binary given, or the working tree published here.
-POOLGUARD_LABEL="${POOLGUARD_BIN:+binary $POOLGUARD_BIN}"
-POOLGUARD_LABEL="${POOLGUARD_LABEL:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo '+changes')}"
+POOLGUARD_LABEL="$(poolguard_label)"
 publish_poolguard
 start_pg $((POOL_SIZE * 2 + 40))
-[ "$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)" != 0 ] || {
-  say "pgbench -i -s 10"
-  PGPASSWORD="$DB_PASSWORD" timeout 1800 "$PGBIN/pgbench" -h "$BENCH_HOST" -p "$PG_PORT" -U "$DB_USER" -i -s 10 -q "$DB_NAME" >/dev/null 2>&1
-}
+ensure_pgbench_data
 declare -A PORT
 PORT[poolguard]="$(free_port 16700)"
 start_poolguard "${PORT[poolguard]}" transaction "$POOL_SIZE" $((CLIENTS + 50))

@@ -28,8 +28,7 @@ trap bench_cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
 # Which PoolGuard the table is about: the binary given, or the working tree published here.
-POOLGUARD_LABEL="${POOLGUARD_BIN:+binary $POOLGUARD_BIN}"
-POOLGUARD_LABEL="${POOLGUARD_LABEL:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo '+changes')}"
+POOLGUARD_LABEL="$(poolguard_label)"
 publish_poolguard
 start_pg $((POOL_SIZE * 2 + 40))
 declare -A PORT

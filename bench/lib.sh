@@ -72,7 +72,20 @@ start_pg() {
 
 postmaster_pid() { head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null || true; }
 
+# ensure_pgbench_data: pgbench -i -s 10 into $DB_NAME once (a reused sandbox keeps its tables).
+ensure_pgbench_data() {
+  [ "$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)" != 0 ] && return 0
+  say "pgbench -i -s 10"
+  PGPASSWORD="$DB_PASSWORD" timeout 1800 "$PGBIN/pgbench" -h "$BENCH_HOST" -p "$PG_PORT" -U "$DB_USER" -i -s 10 -q "$DB_NAME" >/dev/null 2>&1
+}
+
 # --- PoolGuard ------------------------------------------------------------------------------
+# poolguard_label: which PoolGuard a result is about: the binary given, or the working tree's commit.
+poolguard_label() {
+  if [ -n "${POOLGUARD_BIN:-}" ]; then echo "binary $POOLGUARD_BIN"; return; fi
+  echo "$(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo '+changes')"
+}
+
 # publish_poolguard: sets POOLGUARD_BIN (given, or published once into $BENCH_TMP/poolguard).
 publish_poolguard() {
   if [ -n "${POOLGUARD_BIN:-}" ]; then

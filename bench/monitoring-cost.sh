@@ -25,14 +25,10 @@ BENCH_TMP="$(mktemp -d /tmp/poolguard-moncost.XXXXXX)"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM HUP PIPE
 
-POOLGUARD_LABEL="${POOLGUARD_BIN:+binary $POOLGUARD_BIN}"
-POOLGUARD_LABEL="${POOLGUARD_LABEL:-$(git -C "$BENCH_ROOT" rev-parse --short HEAD)$(git -C "$BENCH_ROOT" diff --quiet || echo '+changes')}"
+POOLGUARD_LABEL="$(poolguard_label)"
 publish_poolguard
 start_pg $((POOL_SIZE * 2 + 40))
-[ "$(psql_at "$PG_PORT" 'select count(*) from pgbench_branches' 2>/dev/null || echo 0)" != 0 ] || {
-  say "pgbench -i -s 10"
-  PGPASSWORD="$DB_PASSWORD" timeout 1800 "$PGBIN/pgbench" -h "$BENCH_HOST" -p "$PG_PORT" -U "$DB_USER" -i -s 10 -q "$DB_NAME" >/dev/null 2>&1
-}
+ensure_pgbench_data
 
 sum_ticks() { local t=0 pid; for pid in "$@"; do t=$((t + $(cpu_ticks "$pid"))); done; echo "$t"; }
 

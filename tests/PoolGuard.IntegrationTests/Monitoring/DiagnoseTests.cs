@@ -87,6 +87,9 @@ public sealed class DiagnoseTests : IAsyncLifetime
         }));
     }
 
+    /// <summary>The sandbox's app database as a responder gives it to --database: a libpq string, as the pg_monitor role.</summary>
+    private static string WatchLogin => $"host={PgSandbox.Host} port={PgSandbox.Port} dbname=app user={Roles.Watch} password={Roles.WatchPassword}";
+
     /// <summary>`poolguard diagnose … --format json` as a user runs it; its exit code and the parsed report.</summary>
     private static async Task<(int Exit, JsonElement Report)> DiagnoseAsync(params string[] arguments)
     {
@@ -154,7 +157,7 @@ public sealed class DiagnoseTests : IAsyncLifetime
         }
         await Task.Delay(TimeSpan.FromSeconds(4));
 
-        var (exit, report) = await DiagnoseAsync("--database", $"host={PgSandbox.Host} port={PgSandbox.Port} dbname=app user={Roles.Watch} password={Roles.WatchPassword}", "--seconds", "2");
+        var (exit, report) = await DiagnoseAsync("--database", WatchLogin, "--seconds", "2");
 
         Assert.Equal(1, exit);
         Assert.Equal("slow_queries", Top(report));
@@ -186,7 +189,7 @@ public sealed class DiagnoseTests : IAsyncLifetime
         }
         await Task.Delay(TimeSpan.FromSeconds(5));
 
-        var (exit, report) = await DiagnoseAsync("--database", $"host={PgSandbox.Host} port={PgSandbox.Port} dbname=app user={Roles.Watch} password={Roles.WatchPassword}", "--seconds", "2");
+        var (exit, report) = await DiagnoseAsync("--database", WatchLogin, "--seconds", "2");
 
         Assert.Equal(1, exit);
         Assert.Equal("lock_contention", Top(report));
