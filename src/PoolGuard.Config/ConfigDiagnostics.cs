@@ -11,6 +11,10 @@ internal sealed class ConfigDiagnostics
     private readonly List<ConfigError> _errors = [];
     private readonly List<string> _warnings = [];
 
+    /// <summary>Reviewing a file away from where it runs (`poolguard check`): what is supplied there — the auth file,
+    /// passwords, TLS key material — may be absent here, and its absence is not an error.</summary>
+    public bool Reviewing { get; init; }
+
     public IReadOnlyList<ConfigError> Errors => _errors;
 
     public IReadOnlyList<string> Warnings => _warnings;

@@ -16,7 +16,16 @@ public static class ConfigLoader
     /// <param name="environment">Environment variables to read POOLGUARD__ overrides from (JSON only);
     /// null reads the process environment. Tests pass their own so they do not depend on the machine.</param>
     /// <exception cref="ConfigException">The file is missing, unreadable, malformed or invalid; lists every problem.</exception>
-    public static ConfigLoadResult Load(string path, IDictionary<string, string?>? environment = null)
+    public static ConfigLoadResult Load(string path, IDictionary<string, string?>? environment = null) => Load(path, environment, reviewing: false);
+
+    /// <summary>
+    /// Loads and validates as the gateway would, for review away from where it runs (`poolguard check` in CI):
+    /// environment variables are not read, and what is supplied at deployment — an auth file that is not there,
+    /// users without passwords, TLS certificates and keys — is not required. Every other rule applies.
+    /// </summary>
+    public static ConfigLoadResult LoadForReview(string path) => Load(path, new Dictionary<string, string?>(), reviewing: true);
+
+    private static ConfigLoadResult Load(string path, IDictionary<string, string?>? environment, bool reviewing)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var file = Path.GetFullPath(path);
@@ -27,8 +36,8 @@ public static class ConfigLoader
 
         var result = Path.GetExtension(file).ToLowerInvariant() switch
         {
-            ".json" => JsonConfigLoader.Load(file, environment),
-            ".ini" => PgBouncerConfigLoader.Load(file),
+            ".json" => JsonConfigLoader.Load(file, environment, reviewing),
+            ".ini" => PgBouncerConfigLoader.Load(file, reviewing),
             var other => throw new ConfigException(new ConfigError(file, "file",
                 $"unsupported file type '{other}'; use a .json file (PoolGuard's format) or a .ini file (PgBouncer's pgbouncer.ini)")),
         };

@@ -9,4 +9,8 @@ public static class RuleIds
     public const string PoolingUnbounded = "PG001";
     public const string NoExplicitMaximum = "PG002";
     public const string FleetDemandExceedsCapacity = "PG003";
+    public const string GatewayCapsExceedCapacity = "PG004";
+    public const string MinimumPoolsStarveOthers = "PG005";
+    public const string WaitTimeout = "PG006";
+    public const string AutoscalingBreaksBudget = "PG007";
 }

@@ -1,36 +1,60 @@
 using PoolGuard.Checks.Findings;
-using PoolGuard.Checks.Sources;
+using PoolGuard.Config.Capacity;
 
 namespace PoolGuard.Checks.Rules;
 
 /// <summary>
-/// PG003: the pools that connect to one database can together open more connections than it has usable slots —
-/// the arithmetic across files nobody does by hand. Reported once per database, at its largest pool.
+/// PG003: everything that connects to one server — each application's pool times its replicas, each gateway's
+/// cap times its instances — can together open more connections than the server has usable slots: the
+/// arithmetic across files nobody does by hand. Reported once per server, at its largest contributor.
 /// </summary>
 public sealed class FleetDemandRule : ICheckRule
 {
     public string Id => RuleIds.FleetDemandExceedsCapacity;
-    public string Title => "the pools of one database can open more connections than it has";
+    public string Title => "everything on one server can open more connections than it has";
 
     public IEnumerable<Finding> Check(CheckContext context)
     {
-        if (context.Budget is not { } budget)
+        foreach (var demand in ServerDemand.All(context, atMaxReplicas: false))
         {
-            yield break;
-        }
-        foreach (var target in context.Pools.Where(p => p.Pooling).GroupBy(p => p.Target, StringComparer.Ordinal))
-        {
-            var pools = target.Select(p => (Pool: p, Max: p.EffectiveMax(NpgsqlConnectionString.DefaultMaxPoolSize)!.Value)).OrderByDescending(p => p.Max).ToList();
-            var demand = pools.Sum(p => p.Max);
-            if (demand <= budget.Usable)
+            if (context.BudgetFor(demand.Server) is not { } budget || demand.Total <= budget.Usable || demand.Parts.Count == 0)
             {
                 continue;
             }
-            var parts = string.Join(" + ", pools.Select(p => $"{p.Pool.Application} {p.Max}{(p.Pool.MaxPoolSize is null ? " (default)" : "")}"));
-            var share = Math.Max(1, budget.Usable / pools.Count);
-            yield return new Finding(Id, Severity.Error, pools[0].Pool.Location,
-                $"{pools.Count} pool(s) on {target.Key} can open {demand} connections ({parts}) > {budget}",
-                $"Maximum Pool Size={share} for each, or route them through PoolGuard with max_db_connections={budget.Usable}");
+            var largest = demand.Parts.MaxBy(p => p.Total)!;
+            yield return new Finding(Id, Severity.Error, largest.Location,
+                $"{Contributors(demand)} on {context.ServerName(demand.Server)} can open {demand.Total} connections ({demand.Spelled()}) > {budget}",
+                Suggestion(context, demand, budget));
         }
     }
+
+    private static string Contributors(ServerDemand demand)
+    {
+        var gateways = demand.Parts.Count(p => p.Gateway);
+        var pools = demand.Parts.Count - gateways;
+        return string.Join(" and ", new[] { (pools, "pool(s)"), (gateways, "gateway(s)") }.Where(c => c.Item1 > 0).Select(c => $"{c.Item1} {c.Item2}"));
+    }
+
+    internal static string Suggestion(CheckContext context, ServerDemand demand, ConnectionBudget budget)
+    {
+        var gateways = demand.Parts.Where(p => p.Gateway).Sum(p => p.Total);
+        if (gateways >= budget.Usable)
+        {
+            return $"lower the gateways' caps first: they alone can open {gateways} of the {budget.Usable} usable (PG004 says by how much)";
+        }
+        var share = PerInstanceShare(context, demand.Server, budget);
+        return $"at most {share} per application instance ({budget.Usable} usable over {Instances(context, demand.Server)} instance(s)), "
+            + $"or route them through PoolGuard with max_server_connections={budget.Usable}";
+    }
+
+    /// <summary>The usable connections left after the gateways' caps, divided evenly over every instance of every direct pool on the server.</summary>
+    internal static int PerInstanceShare(CheckContext context, string server, ConnectionBudget budget)
+    {
+        var gateways = ServerDemand.For(context, server, atMaxReplicas: false).Parts.Where(p => p.Gateway).Sum(p => p.Total);
+        return Math.Max(1, (budget.Usable - gateways) / Math.Max(1, Instances(context, server)));
+    }
+
+    private static int Instances(CheckContext context, string server) =>
+        context.Pools.Where(p => p.Pooling && !context.ThroughGateway(p) && p.Server.Equals(server, StringComparison.OrdinalIgnoreCase))
+            .Sum(p => context.InstancesOf(p.Application).Replicas);
 }

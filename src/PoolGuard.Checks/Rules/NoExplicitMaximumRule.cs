@@ -1,9 +1,11 @@
 using PoolGuard.Checks.Findings;
-using PoolGuard.Checks.Sources;
 
 namespace PoolGuard.Checks.Rules;
 
-/// <summary>PG002: a pool without an explicit maximum gets the driver's default (Npgsql: 100 per instance), whatever the database can take.</summary>
+/// <summary>
+/// PG002: a pool without an explicit maximum gets the driver's default (Npgsql: 100 per instance), whatever the
+/// database can take; and a client library whose default the check cannot know leaves a pool it cannot count.
+/// </summary>
 public sealed class NoExplicitMaximumRule : ICheckRule
 {
     public string Id => RuleIds.NoExplicitMaximum;
@@ -11,16 +13,24 @@ public sealed class NoExplicitMaximumRule : ICheckRule
 
     public IEnumerable<Finding> Check(CheckContext context)
     {
-        var pooled = context.Pools.Where(p => p.Pooling).ToList();
-        foreach (var pool in pooled.Where(p => p.MaxPoolSize is null))
+        foreach (var pool in context.Pools.Where(p => p.Pooling && p.MaxPoolSize is null))
         {
-            var sharing = pooled.Count(p => p.Target == pool.Target);
-            var share = context.Budget is { } budget ? Math.Max(1, budget.Usable / Math.Max(1, sharing)) : (int?)null;
-            var suggestion = share is { } n
-                ? $"Maximum Pool Size={n} (its share of {context.Budget!.Usable} usable connections among {sharing} pool(s) on {pool.Target})"
-                : "set Maximum Pool Size to this application's share of the database's connections (give --max-connections to compute it)";
-            yield return new Finding(Id, Severity.Warning, pool.Location,
-                $"{pool.Name}: no Maximum Pool Size, so Npgsql's default of {NpgsqlConnectionString.DefaultMaxPoolSize} per instance applies to {pool.Target}", suggestion);
+            var budget = context.ThroughGateway(pool) ? null : context.BudgetFor(pool.Server);
+            var share = budget is null ? (int?)null : FleetDemandRule.PerInstanceShare(context, pool.Server, budget);
+            if (pool.DefaultMaxPoolSize is { } fallback)
+            {
+                yield return new Finding(Id, Severity.Warning, pool.Location,
+                    $"{pool.Name}: no {pool.MaxSetting}, so {pool.Driver}'s default of {fallback} per instance applies to {pool.Target}",
+                    share is { } n
+                        ? $"{pool.MaxSetting}={n} (its share of {budget!.Usable} usable connections on {context.ServerName(pool.Server)})"
+                        : $"set {pool.MaxSetting} to this application's share of the database's connections (give --max-connections to compute it)");
+            }
+            else if (context.InstancesOf(pool.Application).MaxPoolSize is null)
+            {
+                yield return new Finding(Id, Severity.Warning, pool.Location,
+                    $"{pool.Name}: no pool size the check can read for {pool.Target}, so the client library's default applies and these connections are not counted",
+                    $"set {pool.MaxSetting}{(share is { } n ? $"={n}" : "")}, or declare max_pool_size for {pool.Application} in .poolguard-check.yml");
+            }
         }
     }
 }

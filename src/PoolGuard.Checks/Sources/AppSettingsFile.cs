@@ -10,20 +10,20 @@ namespace PoolGuard.Checks.Sources;
 /// (ConnectionStrings:Main, or a custom section), with its line and column. Comments and trailing commas are
 /// read as .NET's configuration reads them. A file that does not parse is a finding, never a skip.
 /// </summary>
-internal static class AppSettingsFile
+internal sealed class AppSettingsFile : IConfigReader
 {
-    public static bool Matches(string path)
+    public bool Matches(string path)
     {
         var name = Path.GetFileName(path);
         return name.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
     }
 
-    public static void Read(string path, string shownPath, string application, List<ClientPool> pools, List<Finding> findings)
+    public void Read(ConfigFile file, CheckInputs inputs)
     {
         // A file counts whole or not at all: pools read before a syntax error are not the file's pools.
-        var found = new List<ClientPool>();
-        var noted = new List<Finding>();
-        var bytes = File.ReadAllBytes(path);
+        var found = new CheckInputs();
+        var shownPath = file.Shown;
+        var bytes = File.ReadAllBytes(file.Path);
         var lines = LineStarts(bytes);
         var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var pathStack = new List<string>();
@@ -46,11 +46,11 @@ internal static class AppSettingsFile
                         break;
                     case JsonTokenType.String:
                         var value = reader.GetString()!;
-                        if (NpgsqlConnectionString.LooksLikeOne(value))
+                        if (ConnectionStrings.Recognise(value))
                         {
                             var (line, column) = Position(lines, reader.TokenStartIndex);
                             var name = string.Join(':', pathStack.Where(p => p.Length > 0).Append(property ?? ""));
-                            ConnectionStrings.Add(value, new Location(shownPath, line, column), application, name.Trim(':'), found, noted);
+                            ConnectionStrings.Add(value, new Location(shownPath, line, column), file.Application, name.Trim(':'), found);
                         }
                         property = null;
                         break;
@@ -59,14 +59,13 @@ internal static class AppSettingsFile
                         break;
                 }
             }
-            pools.AddRange(found);
-            findings.AddRange(noted);
+            inputs.Pools.AddRange(found.Pools);
+            inputs.Findings.AddRange(found.Findings);
         }
         catch (JsonException ex)
         {
-            findings.Add(new Finding(RuleIds.Unreadable, Severity.Error,
-                new Location(shownPath, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1),
-                $"not valid JSON, so its connection strings were not checked: {FirstSentence(ex.Message)}"));
+            inputs.Unreadable(new Location(shownPath, (int)(ex.LineNumber ?? 0) + 1, (int)(ex.BytePositionInLine ?? 0) + 1),
+                $"not valid JSON, so its connection strings were not checked: {FirstSentence(ex.Message)}");
         }
     }
 

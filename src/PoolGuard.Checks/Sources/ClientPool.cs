@@ -5,26 +5,44 @@ namespace PoolGuard.Checks.Sources;
 /// <summary>
 /// An application's client-side connection pool as a configuration file declares it: which file and which
 /// setting, the driver, and its limits as written (null = not written, so the driver's default applies).
+/// One instance's pool: how many instances run it is the fleet's business (<see cref="Fleet"/>).
 /// </summary>
 public sealed record ClientPool
 {
     public required string Application { get; init; }
     public required string Name { get; init; }
     public required Location Location { get; init; }
+
+    /// <summary>The client library, as messages name it: Npgsql, HikariCP, SQLAlchemy, Django.</summary>
     public required string Driver { get; init; }
 
-    /// <summary>host:port/database the pool connects to: pools of one target share its capacity.</summary>
-    public required string Target { get; init; }
+    /// <summary>host:port of the PostgreSQL server (or gateway) the pool connects to: max_connections is per server.</summary>
+    public required string Server { get; init; }
 
-    /// <summary>False when the string turns pooling off: every open is a new server connection, with no cap.</summary>
+    public required string Database { get; init; }
+
+    public string Target => $"{Server}/{Database}";
+
+    /// <summary>False when pooling is off: every open is a new server connection, with no cap.</summary>
     public bool Pooling { get; init; } = true;
 
     public int? MaxPoolSize { get; init; }
     public int? MinPoolSize { get; init; }
 
-    /// <summary>Seconds to wait for a connection (Npgsql Timeout); null when not written.</summary>
-    public int? ConnectTimeout { get; init; }
+    /// <summary>The driver's maximum when none is written (Npgsql 100, HikariCP 10); null when the driver's is unknown.</summary>
+    public int? DefaultMaxPoolSize { get; init; }
 
-    /// <summary>The largest number of server connections one instance of the application may open.</summary>
-    public int? EffectiveMax(int driverDefault) => Pooling ? MaxPoolSize ?? driverDefault : null;
+    /// <summary>The setting's name in this driver's own words, for messages and suggestions ("Maximum Pool Size", "maximumPoolSize").</summary>
+    public string MaxSetting { get; init; } = "Maximum Pool Size";
+
+    /// <summary>Seconds a caller waits for a connection when the pool is exhausted; null when not written.</summary>
+    public double? WaitTimeout { get; init; }
+
+    /// <summary>The driver's wait when none is written (Npgsql 15 s, HikariCP 30 s); 0 means forever.</summary>
+    public double? DefaultWaitTimeout { get; init; }
+
+    public string WaitSetting { get; init; } = "Timeout";
+
+    /// <summary>The largest number of server connections one instance may open: null when unbounded or unknown.</summary>
+    public int? PerInstanceMax => Pooling ? MaxPoolSize ?? DefaultMaxPoolSize : null;
 }

@@ -12,6 +12,9 @@ internal static class NpgsqlConnectionString
     /// <summary>Npgsql's Maximum Pool Size when the string sets none.</summary>
     public const int DefaultMaxPoolSize = 100;
 
+    /// <summary>Npgsql's Timeout (seconds to open, including the wait for a free pooled connection) when none is set.</summary>
+    public const int DefaultTimeoutSeconds = 15;
+
     /// <summary>Whether a text is, by its keywords, a connection string to a PostgreSQL server.</summary>
     public static bool LooksLikeOne(string text)
     {
@@ -49,8 +52,9 @@ internal static class NpgsqlConnectionString
     public static string? Get(IReadOnlyDictionary<string, string> settings, params string[] keys) =>
         keys.Select(k => settings.GetValueOrDefault(k)).FirstOrDefault(v => v is not null);
 
-    public static string Target(IReadOnlyDictionary<string, string> settings) =>
-        $"{Get(settings, "host", "server") ?? "localhost"}:{Get(settings, "port") ?? "5432"}/{Get(settings, "database", "db") ?? "(default)"}";
+    /// <summary>Where it connects; only the first of several hosts ("Host=a,b") is taken.</summary>
+    public static (string Host, string Port, string Database) Target(IReadOnlyDictionary<string, string> settings) =>
+        ((Get(settings, "host", "server") ?? "localhost").Split(',')[0].Trim(), Get(settings, "port") ?? "5432", Get(settings, "database", "db") ?? "(default)");
 
     private static string Key(string key) => key.Replace(" ", "", StringComparison.Ordinal).Trim().ToLowerInvariant();
 }

@@ -17,9 +17,9 @@ internal static class JsonConfigLoader
 {
     public const string SectionName = "PoolGuard";
 
-    public static ConfigLoadResult Load(string file, IDictionary<string, string?>? environment)
+    public static ConfigLoadResult Load(string file, IDictionary<string, string?>? environment, bool reviewing = false)
     {
-        var diagnostics = new ConfigDiagnostics();
+        var diagnostics = new ConfigDiagnostics { Reviewing = reviewing };
         var overrides = EnvironmentOverrides.From(environment);
         var root = Build(file, overrides);
         var locations = new SettingLocations(file, DisplayName, path => $"key {SectionName}:{path} (not set)");
@@ -104,7 +104,10 @@ internal static class JsonConfigLoader
         var authFile = Path.GetFullPath(written.Trim(), Path.GetDirectoryName(file)!);
         if (!File.Exists(authFile))
         {
-            reader.Error(setting, $"auth file '{authFile}' not found");
+            if (!diagnostics.Reviewing)
+            {
+                reader.Error(setting, $"auth file '{authFile}' not found");
+            }
             return config;
         }
 

@@ -14,9 +14,9 @@ namespace PoolGuard.Config.PgBouncer;
 /// </summary>
 internal static class PgBouncerConfigLoader
 {
-    public static ConfigLoadResult Load(string file)
+    public static ConfigLoadResult Load(string file, bool reviewing = false)
     {
-        var diagnostics = new ConfigDiagnostics();
+        var diagnostics = new ConfigDiagnostics { Reviewing = reviewing };
         var locations = new SettingLocations(file, PgBouncerSettings.IniName,
             path => path == "Databases" ? "section [databases]" : $"{PgBouncerSettings.IniName(path)} (not set)");
         var reader = new IniValueReader(diagnostics);
@@ -141,7 +141,10 @@ internal static class PgBouncerConfigLoader
         var authFile = Path.GetFullPath(setting.Value, Path.GetDirectoryName(setting.File)!);
         if (!File.Exists(authFile))
         {
-            reader.Error(setting, $"auth_file '{authFile}' not found");
+            if (!diagnostics.Reviewing)
+            {
+                reader.Error(setting, $"auth_file '{authFile}' not found");
+            }
             return;
         }
 

@@ -64,7 +64,7 @@ internal sealed partial class ConfigValidator
 
     private void CheckCertificate(string certPath, string? certFile, string keyPath, string? keyFile)
     {
-        if (certFile is null || keyFile is null)
+        if (certFile is null || keyFile is null || (_diagnostics.Reviewing && !(File.Exists(certFile) && File.Exists(keyFile))))
         {
             return;
         }
@@ -81,7 +81,7 @@ internal sealed partial class ConfigValidator
 
     private void CheckAuthorities(string path, string? file)
     {
-        if (file is null)
+        if (file is null || (_diagnostics.Reviewing && !File.Exists(file)))
         {
             return;
         }

@@ -21,9 +21,12 @@ internal static class CheckText
         }
         var counts = string.Join(", ", new[] { Severity.Error, Severity.Warning, Severity.Note }
             .Select(s => (Severity: s, Count: report.Findings.Count(f => f.Severity == s))).Where(c => c.Count > 0).Select(c => $"{c.Count} {Name(c.Severity)}(s)"));
-        var budget = report.Budget is { } b ? $"; capacity {b}" : "; no --max-connections: pools not summed against capacity";
+        var named = report.Context?.Databases.Count ?? 0;
+        var budget = report.Budget is { } b ? $"; capacity {b}{(named > 0 ? $" and {named} database(s) in .poolguard-check.yml" : "")}"
+            : named > 0 ? $"; capacity of {named} database(s) from .poolguard-check.yml, others not summed"
+            : "; no --max-connections: pools not summed against capacity";
         text.Append(CultureInfo.InvariantCulture,
-            $"poolguard check: {report.FilesRead} file(s), {report.Pools.Count} connection pool(s){budget}; {(counts.Length > 0 ? counts : "no findings")}\n");
+            $"poolguard check: {report.FilesRead} file(s), {report.Pools.Count} connection pool(s), {report.Gateways.Count} gateway limit(s){budget}; {(counts.Length > 0 ? counts : "no findings")}\n");
         return text.ToString();
     }
 

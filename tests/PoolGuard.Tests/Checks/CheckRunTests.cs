@@ -52,9 +52,9 @@ public sealed class CheckRunTests
     {
         var finding = Single(CheckRun.Run([Apps], new ConnectionBudget(100)), RuleIds.FleetDemandExceedsCapacity, "orders-api");
 
-        Assert.Equal("2 pool(s) on db.internal:5432/shop can open 140 connections (orders-api 100 (default) + billing-worker 40) > 97 usable (max_connections 100 − 3 superuser-reserved)",
+        Assert.Equal("2 pool(s) on db.internal:5432 can open 140 connections (orders-api 100 (default) + billing-worker 40, not counting 1 with no limit at all) > 97 usable (max_connections 100 − 3 superuser-reserved)",
             finding.Message);
-        Assert.Equal("Maximum Pool Size=48 for each, or route them through PoolGuard with max_db_connections=97", finding.Suggestion);
+        Assert.Equal("at most 48 per application instance (97 usable over 2 instance(s)), or route them through PoolGuard with max_server_connections=97", finding.Suggestion);
         Assert.DoesNotContain(CheckRun.Run([Apps], new ConnectionBudget(200)).Findings, f => f.RuleId == RuleIds.FleetDemandExceedsCapacity);
     }
 

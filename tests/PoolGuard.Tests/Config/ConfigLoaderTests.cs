@@ -62,4 +62,21 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal($"a.ini: line 1: one{Environment.NewLine}a.ini: line 2: two", exception.Message);
         Assert.Equal(2, exception.Errors.Count);
     }
+
+    [Fact]
+    public void Review_loading_does_not_need_what_comes_with_the_deployment_but_keeps_every_other_rule()
+    {
+        var json = _directory.Write("review.json", """
+            { "PoolGuard": { "AuthFile": "/etc/poolguard/absent.txt", "ClientTlsSslMode": "require",
+              "ClientTlsCertFile": "/etc/poolguard/absent.crt", "ClientTlsKeyFile": "/etc/poolguard/absent.key",
+              "Databases": { "app": { "Host": "db" } } } }
+            """);
+        var ini = _directory.Write("review.ini", "[databases]\napp = host=db\n[pgbouncer]\nlisten_addr = 127.0.0.1\nauth_file = absent.txt\n");
+
+        Assert.Throws<ConfigException>(() => ConfigLoader.Load(json, new Dictionary<string, string?>()));
+        Assert.Equal("db", ConfigLoader.LoadForReview(json).Config.Databases["app"].Host);
+        Assert.Equal("db", ConfigLoader.LoadForReview(ini).Config.Databases["app"].Host);
+        var invalid = _directory.Write("invalid.json", """{ "PoolGuard": { "AuthFile": "absent.txt", "DefaultPoolSize": 0, "Databases": { "app": {} } } }""");
+        Assert.Contains(Assert.Throws<ConfigException>(() => ConfigLoader.LoadForReview(invalid)).Errors, e => e.Location.Contains("DefaultPoolSize", StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,62 @@
+using PoolGuard.Checks.Sources;
+using PoolGuard.Checks.Sources.Fleet;
+using PoolGuard.Checks.Sources.Gateways;
+using PoolGuard.Checks.Sources.Settings;
+using PoolGuard.Config.Capacity;
+
+namespace PoolGuard.Checks.Rules;
+
+/// <summary>
+/// What every rule sees: the pools and gateways found, how many instances run each, and each server's budget
+/// (a .poolguard-check.yml database whose host:port matches, else the one given on the command line or as the file's default).
+/// </summary>
+public sealed class CheckContext
+{
+    private readonly Dictionary<string, AppInstances> _fleet;
+    private readonly HashSet<string> _gatewayAddresses = new(StringComparer.OrdinalIgnoreCase);
+
+    public CheckContext(IReadOnlyList<ClientPool> pools, ConnectionBudget? budget, IReadOnlyList<GatewayLimit>? gateways = null,
+        IReadOnlyDictionary<string, AppInstances>? fleet = null, IReadOnlyList<DatabaseSettings>? databases = null, IEnumerable<string>? gatewayAddresses = null)
+    {
+        Pools = pools;
+        Budget = budget;
+        Gateways = gateways ?? [];
+        Databases = databases ?? [];
+        _fleet = new Dictionary<string, AppInstances>(fleet ?? new Dictionary<string, AppInstances>(), StringComparer.OrdinalIgnoreCase);
+        foreach (var gateway in Gateways)
+        {
+            _gatewayAddresses.Add($"{gateway.Gateway}:{gateway.ListenPort}");
+        }
+        _gatewayAddresses.UnionWith(gatewayAddresses ?? []);
+    }
+
+    public IReadOnlyList<ClientPool> Pools { get; }
+    public IReadOnlyList<GatewayLimit> Gateways { get; }
+    public IReadOnlyList<DatabaseSettings> Databases { get; }
+
+    /// <summary>The budget for servers no .poolguard-check.yml database names.</summary>
+    public ConnectionBudget? Budget { get; }
+
+    public AppInstances InstancesOf(string application) => _fleet.GetValueOrDefault(application) ?? AppInstances.Single(application);
+
+    public ConnectionBudget? BudgetFor(string server) =>
+        Databases.FirstOrDefault(d => d.Server.Equals(server, StringComparison.OrdinalIgnoreCase))?.Budget ?? Budget;
+
+    /// <summary>"db.internal:5432 (main)" when .poolguard-check.yml names the server.</summary>
+    public string ServerName(string server) =>
+        Databases.FirstOrDefault(d => d.Server.Equals(server, StringComparison.OrdinalIgnoreCase)) is { } named ? $"{server} ({named.Name})" : server;
+
+    /// <summary>Whether the pool's server is a gateway: its connections are the gateway's clients, not the database's.</summary>
+    public bool ThroughGateway(ClientPool pool) => _gatewayAddresses.Contains(pool.Server);
+
+    /// <summary>Pools that open connections on PostgreSQL itself, by server.</summary>
+    public IEnumerable<IGrouping<string, ClientPool>> DirectPoolsByServer() =>
+        Pools.Where(p => !ThroughGateway(p)).GroupBy(p => p.Server, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Every PostgreSQL server something opens connections on.</summary>
+    public IEnumerable<string> Servers() =>
+        Pools.Where(p => !ThroughGateway(p)).Select(p => p.Server).Concat(Gateways.Select(g => g.Server)).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>One instance's maximum: the file's, the driver's default, or .poolguard-check.yml's max_pool_size for a driver whose default is unknown.</summary>
+    public int? PerInstanceMax(ClientPool pool) => pool.PerInstanceMax ?? (pool.Pooling ? InstancesOf(pool.Application).MaxPoolSize : null);
+}
