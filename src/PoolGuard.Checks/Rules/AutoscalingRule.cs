@@ -24,7 +24,7 @@ public sealed class AutoscalingRule : ICheckRule
             var perInstance = Math.Max(1, (budget.Usable - scaled.Parts.Where(p => !p.Autoscaled).Sum(p => p.Total)) / scaled.Parts.Where(p => p.Autoscaled).Sum(p => p.Instances));
             yield return new Finding(Id, Severity.Error, largest.InstancesAt ?? largest.Location,
                 $"at maxReplicas the pools on {context.ServerName(scaled.Server)} can open {scaled.Total} connections ({scaled.Spelled()}) > {budget}",
-                $"at most {perInstance} per instance of the autoscaled applications, or maxReplicas {Math.Max(1, (budget.Usable - (scaled.Total - largest.Total)) / largest.PerInstance)} for {largest.Who}");
+                $"at most {perInstance} per instance of the autoscaled applications, or maxReplicas {Math.Max(1, (budget.Usable - (scaled.Total - largest.Total)) / largest.PerInstance)} for {largest.Who}") { Subject = scaled.Server };
         }
     }
 }

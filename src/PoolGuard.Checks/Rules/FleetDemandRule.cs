@@ -24,7 +24,7 @@ public sealed class FleetDemandRule : ICheckRule
             var largest = demand.Parts.MaxBy(p => p.Total)!;
             yield return new Finding(Id, Severity.Error, largest.Location,
                 $"{Contributors(demand)} on {context.ServerName(demand.Server)} can open {demand.Total} connections ({demand.Spelled()}) > {budget}",
-                Suggestion(context, demand, budget));
+                Suggestion(context, demand, budget)) { Subject = demand.Server };
         }
     }
 

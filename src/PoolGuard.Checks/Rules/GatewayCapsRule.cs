@@ -24,7 +24,8 @@ public sealed class GatewayCapsRule : ICheckRule
             {
                 yield return new Finding(Id, Severity.Error, gateway.Location,
                     $"{gateway.Gateway}: nothing caps its server connections to {context.ServerName(gateway.Server)} ({gateway.Basis}): every client that waits gets a new server connection",
-                    share ?? $"set a pool size and {cap} to the database's usable connections (give --max-connections to compute it)");
+                    share ?? $"set a pool size and {cap} to the database's usable connections (give --max-connections to compute it)")
+                { Subject = $"{gateway.Gateway}/{gateway.Server}" };
                 continue;
             }
             if (budget is not null && max * instances.Replicas > budget.Usable)
@@ -32,7 +33,7 @@ public sealed class GatewayCapsRule : ICheckRule
                 var times = instances.Replicas > 1 ? $" × {instances.Replicas} instance(s) = {max * instances.Replicas}" : "";
                 yield return new Finding(Id, Severity.Error, gateway.Location,
                     $"{gateway.Gateway}: can open {max} server connection(s) to {context.ServerName(gateway.Server)} ({gateway.Basis}){times} > {budget}",
-                    share);
+                    share) { Subject = $"{gateway.Gateway}/{gateway.Server}" };
             }
         }
     }

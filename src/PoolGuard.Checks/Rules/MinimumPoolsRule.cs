@@ -36,7 +36,7 @@ public sealed class MinimumPoolsRule : ICheckRule
             yield return new Finding(Id, severity, largest.Location,
                 $"minimum pools keep {held} idle connection(s) open on {context.ServerName(server)} ({spelled}): "
                 + (severity == Severity.Error ? $"more than its {budget}" : $"over half of its {budget}"),
-                $"lower {largest.Who}'s minimum to {Math.Max(0, budget.Usable / 4 / Math.Max(1, largest.Instances))} or less: a minimum only saves connection set-up");
+                $"lower {largest.Who}'s minimum to {Math.Max(0, budget.Usable / 4 / Math.Max(1, largest.Instances))} or less: a minimum only saves connection set-up") { Subject = server };
         }
     }
 }

@@ -23,13 +23,15 @@ public sealed class NoExplicitMaximumRule : ICheckRule
                     $"{pool.Name}: no {pool.MaxSetting}, so {pool.Driver}'s default of {fallback} per instance applies to {pool.Target}",
                     share is { } n
                         ? $"{pool.MaxSetting}={n} (its share of {budget!.Usable} usable connections on {context.ServerName(pool.Server)})"
-                        : $"set {pool.MaxSetting} to this application's share of the database's connections (give --max-connections to compute it)");
+                        : $"set {pool.MaxSetting} to this application's share of the database's connections (give --max-connections to compute it)")
+                { Subject = $"{pool.Application}/{pool.Name}" };
             }
             else if (context.InstancesOf(pool.Application).MaxPoolSize is null)
             {
                 yield return new Finding(Id, Severity.Warning, pool.Location,
                     $"{pool.Name}: no pool size the check can read for {pool.Target}, so the client library's default applies and these connections are not counted",
-                    $"set {pool.MaxSetting}{(share is { } n ? $"={n}" : "")}, or declare max_pool_size for {pool.Application} in .poolguard-check.yml");
+                    $"set {pool.MaxSetting}{(share is { } n ? $"={n}" : "")}, or declare max_pool_size for {pool.Application} in .poolguard-check.yml")
+                { Subject = $"{pool.Application}/{pool.Name}" };
             }
         }
     }

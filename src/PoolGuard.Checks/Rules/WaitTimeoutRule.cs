@@ -28,13 +28,13 @@ public sealed class WaitTimeoutRule : ICheckRule
             {
                 if (Verdict(wait, ClientWaitLimitSeconds) is { } severity)
                 {
-                    yield return new Finding(Id, severity, pool.Location, $"{pool.Name}: {pool.WaitSetting}={S(wait)} {Describe(wait)}", $"{pool.WaitSetting}=15 (seconds)");
+                    yield return new Finding(Id, severity, pool.Location, $"{pool.Name}: {pool.WaitSetting}={S(wait)} {Describe(wait)}", $"{pool.WaitSetting}=15 (seconds)") { Subject = $"{pool.Application}/{pool.Name}" };
                 }
             }
             else if (pool.DefaultWaitTimeout is { } fallback)
             {
                 yield return new Finding(Id, Severity.Note, pool.Location,
-                    $"{pool.Name}: no {pool.WaitSetting}, so {pool.Driver}'s default of {S(fallback)} s applies to waits for a connection", $"write {pool.WaitSetting}={S(fallback)} so the review sees it");
+                    $"{pool.Name}: no {pool.WaitSetting}, so {pool.Driver}'s default of {S(fallback)} s applies to waits for a connection", $"write {pool.WaitSetting}={S(fallback)} so the review sees it") { Subject = $"{pool.Application}/{pool.Name}" };
             }
         }
         foreach (var gateway in context.Gateways.Where(g => g.WaitTimeout is not null).DistinctBy(g => (g.Gateway, g.WaitTimeoutAt)))
@@ -43,7 +43,7 @@ public sealed class WaitTimeoutRule : ICheckRule
             {
                 yield return new Finding(Id, severity, gateway.WaitTimeoutAt ?? gateway.Location,
                     $"{gateway.Gateway}: query_wait_timeout = {S(gateway.WaitTimeout.Value)} s {Describe(gateway.WaitTimeout.Value)}",
-                    "query_wait_timeout = 30 (and max_waiting_clients on PoolGuard): a full queue fails fast with a clear error");
+                    "query_wait_timeout = 30 (and max_waiting_clients on PoolGuard): a full queue fails fast with a clear error") { Subject = gateway.Gateway };
             }
         }
     }

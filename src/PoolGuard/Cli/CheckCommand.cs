@@ -1,31 +1,41 @@
 using System.CommandLine;
 using System.Text.Json;
+using Npgsql;
 using PoolGuard.Checks;
 using PoolGuard.Checks.Findings;
+using PoolGuard.Checks.Output;
 using PoolGuard.Config.Capacity;
 
 namespace PoolGuard.Cli;
 
 /// <summary>
-/// `poolguard check [PATH…] [--max-connections N] [--superuser-reserved N] [--reserve N] [--format text|json]
-/// [--fail-on error|warning|note]`: connection limits reviewed across an application's configuration files.
-/// Exit code: 0 clean, 1 findings at or above --fail-on, 2 a usage error or a path that does not exist.
+/// `poolguard check [PATH…] [--max-connections N | --database CONNSTRING] [--superuser-reserved N] [--reserve N]
+/// [--format text|json|sarif|github] [--fail-on error|warning|note]`: connection limits reviewed across an
+/// application set's configuration files. Exit code: 0 clean, 1 findings at or above --fail-on, 2 a usage error,
+/// a path that does not exist or a database whose limits cannot be read.
 /// </summary>
 internal static class CheckCommand
 {
+    private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(10);
+
     public static Command Create()
     {
         var paths = new Argument<string[]>("PATH") { Description = "files and folders to check (default: the current folder)", Arity = ArgumentArity.ZeroOrMore };
         var maxConnections = new Option<int?>("--max-connections") { Description = "the database's max_connections, to check the pools' sum against" };
-        var superuserReserved = new Option<int>("--superuser-reserved") { Description = "its superuser_reserved_connections", DefaultValueFactory = _ => 3 };
+        var database = new Option<string?>("--database")
+        {
+            Description = "read max_connections and the reserved slots from the database itself: a libpq or Npgsql connection string (password from PGPASSWORD)",
+        };
+        var superuserReserved = new Option<int?>("--superuser-reserved") { Description = "its superuser_reserved_connections (default 3, or read with --database)" };
         var reserve = new Option<int>("--reserve") { Description = "slots to keep free besides (replication, maintenance, a responder's psql)", DefaultValueFactory = _ => 0 };
-        var format = new Option<string>("--format") { Description = "text or json", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = new Option<string>("--format") { Description = "text, json, sarif (2.1.0, for code scanning) or github (workflow annotations)", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "sarif", "github");
         var failOn = new Option<string>("--fail-on") { Description = "the least severity that fails the check (exit 1)", DefaultValueFactory = _ => "warning" };
         failOn.AcceptOnlyFromAmong("error", "warning", "note");
-        var command = new Command("check", "Review connection limits across configuration files (Npgsql connection strings in appsettings*.json) against the database's capacity")
+        var command = new Command("check",
+            "Review connection limits across configuration files (appsettings, .env, PoolGuard and PgBouncer configs, Kubernetes manifests) against the database's capacity")
         {
-            paths, maxConnections, superuserReserved, reserve, format, failOn,
+            paths, maxConnections, database, superuserReserved, reserve, format, failOn,
         };
         command.Validators.Add(result =>
         {
@@ -33,14 +43,30 @@ internal static class CheckCommand
             {
                 result.AddError("--max-connections must be at least 1");
             }
+            if (result.GetValue(maxConnections) is not null && result.GetValue(database) is not null)
+            {
+                result.AddError("give --max-connections or --database, not both");
+            }
             if (result.GetValue(superuserReserved) < 0 || result.GetValue(reserve) < 0)
             {
                 result.AddError("--superuser-reserved and --reserve must not be negative");
             }
         });
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            var budget = parse.GetValue(maxConnections) is { } max ? new ConnectionBudget(max, parse.GetValue(superuserReserved), parse.GetValue(reserve)) : null;
+            ConnectionBudget? budget = null;
+            if (parse.GetValue(database) is { } connection)
+            {
+                budget = await ReadBudgetAsync(connection, parse.GetValue(superuserReserved), parse.GetValue(reserve), cancellationToken).ConfigureAwait(false);
+                if (budget is null)
+                {
+                    return ExitCodes.InvalidConfig;
+                }
+            }
+            else if (parse.GetValue(maxConnections) is { } max)
+            {
+                budget = new ConnectionBudget(max, parse.GetValue(superuserReserved) ?? 3, parse.GetValue(reserve));
+            }
             var given = parse.GetValue(paths) is { Length: > 0 } list ? list : ["."];
             return Run(given, budget, parse.GetValue(format)!, parse.GetValue(failOn)!);
         });
@@ -59,8 +85,57 @@ internal static class CheckCommand
             Console.Error.WriteLine($"poolguard check: {ex.Message}");
             return ExitCodes.InvalidConfig;
         }
-        Console.Out.Write(format == "json" ? JsonSerializer.Serialize(CheckViews.Document(report), CheckJsonContext.Readable.CheckDocument) + "\n" : CheckText.Render(report));
+        Console.Out.Write(format switch
+        {
+            "json" => JsonSerializer.Serialize(CheckViews.Document(report), CheckJsonContext.Readable.CheckDocument) + "\n",
+            "sarif" => SarifLog.Render(report),
+            "github" => GitHubAnnotations.Render(report) + CheckText.Summary(report) + "\n",
+            _ => CheckText.Render(report, colour: Colour()),
+        });
         var threshold = failOn switch { "error" => Severity.Error, "note" => Severity.Note, _ => Severity.Warning };
         return report.Findings.Any(f => f.Severity >= threshold) ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    /// <summary>Colour only for a person at a terminal: never into a pipe or a file, and never against NO_COLOR (no-color.org).</summary>
+    private static bool Colour() =>
+        !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null or "" && Environment.GetEnvironmentVariable("TERM") is not "dumb";
+
+    /// <summary>
+    /// max_connections and the slots PostgreSQL keeps back — superuser_reserved_connections, and from PostgreSQL 16
+    /// reserved_connections (for pg_use_reserved_connections) — read from the server; null (reported) when it cannot be.
+    /// An explicit --superuser-reserved wins over what the server says.
+    /// </summary>
+    private static async Task<ConnectionBudget?> ReadBudgetAsync(string text, int? superuserReserved, int reserve, CancellationToken cancellationToken)
+    {
+        if (DatabaseArgument.Parse(text) is not { } target)
+        {
+            Console.Error.WriteLine("poolguard check: --database is not a valid connection string (keywords such as host=… port=… dbname=… user=…)");
+            return null;
+        }
+        var builder = new NpgsqlConnectionStringBuilder(target.Target.ConnectionString)
+        {
+            Timeout = (int)DatabaseTimeout.TotalSeconds,
+            CommandTimeout = (int)DatabaseTimeout.TotalSeconds,
+            Pooling = false,
+            ApplicationName = "poolguard check",
+        };
+        try
+        {
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var query = new NpgsqlCommand(
+                "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int, "
+                + "coalesce(current_setting('reserved_connections', true), '0')::int", connection);
+            await using var row = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await row.ReadAsync(cancellationToken).ConfigureAwait(false);
+            var budget = new ConnectionBudget(row.GetInt32(0), superuserReserved ?? row.GetInt32(1) + row.GetInt32(2), reserve);
+            Console.Error.WriteLine($"poolguard check: {target.Describe}: max_connections {budget.MaxConnections}, {budget.SuperuserReservedConnections} reserved");
+            return budget;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"poolguard check: cannot read the limits of {target.Describe}: {ex.Message}");
+            return null;
+        }
     }
 }

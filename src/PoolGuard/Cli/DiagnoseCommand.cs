@@ -72,7 +72,7 @@ internal static class DiagnoseCommand
         Task<DiagnosisEvidence>? fromDatabase = null;
         if (!string.IsNullOrWhiteSpace(database))
         {
-            if (Target(database) is not { } target)
+            if (DatabaseArgument.Parse(database) is not { } target)
             {
                 Console.Error.WriteLine("poolguard diagnose: --database is not a valid connection string (keywords such as host=… port=… dbname=… user=…)");
                 return (int)Health.Unknown;
@@ -125,41 +125,6 @@ internal static class DiagnoseCommand
     {
         await using var sampler = new DatabaseSampler(target, SampleTimeout);
         return await EvidenceCollector.CollectAsync(TimeSpan.FromSeconds(seconds), null, sampler.SampleAsync, null, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The database to sample, from a libpq string (<c>host=db dbname=app user=monitor</c>, as psql takes) or an
-    /// Npgsql one (<c>Host=db;Database=app;Username=monitor</c>), and how to name it without its password.
-    /// </summary>
-    private static (WatchTarget Target, string Describe)? Target(string text)
-    {
-        WatchTarget? target;
-        if (text.Contains(';', StringComparison.Ordinal))
-        {
-            try
-            {
-                var npgsql = new NpgsqlConnectionStringBuilder(text);
-                if (string.IsNullOrEmpty(npgsql.Password) && Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } password)
-                {
-                    npgsql.Password = password;
-                }
-                target = new WatchTarget(npgsql.Database ?? npgsql.Username ?? "postgres", npgsql.ConnectionString, WatchOnly: true);
-            }
-            catch (ArgumentException)
-            {
-                return null;
-            }
-        }
-        else
-        {
-            target = WatchTargets.FromLibpq(text, out _);
-        }
-        if (target is null)
-        {
-            return null;
-        }
-        var shown = new NpgsqlConnectionStringBuilder(target.ConnectionString);
-        return (target, $"{shown.Host}:{shown.Port}/{target.Name} as {shown.Username}");
     }
 
     /// <summary>The gateway's evidence and the direct samples as one: the window spans both, the samples are pooled.</summary>

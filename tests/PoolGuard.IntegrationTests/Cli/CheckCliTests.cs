@@ -21,6 +21,58 @@ public sealed class CheckCliTests : IDisposable
     private static Task<ProcessResult> CheckAsync(params string[] arguments) =>
         ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "check", .. arguments], Bound);
 
+    private static Task<ProcessResult> CheckWithPasswordAsync(string password, params string[] arguments) =>
+        ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "check", .. arguments], Bound, ProcessRunner.PgEnvironment(password));
+
+    private static string WatchLogin => $"host={PgSandbox.Host} port={PgSandbox.Port} dbname=app user={PgSandbox.Roles.Watch}";
+
+    [SkippableFact]
+    public async Task Database_reads_the_servers_real_limits_and_an_unreachable_or_refused_one_exits_2_without_the_password()
+    {
+        PgSandbox.Require();
+        await using (var superuser = await PgSandbox.OpenSuperuserAsync())
+        {
+            await using var show = new Npgsql.NpgsqlCommand("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int - 2", superuser);
+            var usable = (int)(await show.ExecuteScalarAsync())!;
+            App("api", "{ \"ConnectionStrings\": { \"Main\": \"Host=db;Database=shop;Maximum Pool Size=" + (usable + 1) + ";Timeout=10\" } }");
+            App("worker", "{ \"ConnectionStrings\": { \"Main\": \"Host=db;Database=shop;Maximum Pool Size=1;Timeout=10\" } }");
+
+            var within = await CheckWithPasswordAsync(PgSandbox.Roles.WatchPassword, Path.Combine(_directory, "worker"), "--database", WatchLogin, "--reserve", "2");
+            var over = await CheckWithPasswordAsync(PgSandbox.Roles.WatchPassword, _directory, "--database", WatchLogin, "--reserve", "2");
+
+            Assert.True(within.ExitCode == 0, within.ToString());
+            Assert.Contains($"capacity {usable} usable (max_connections ", within.Stdout, StringComparison.Ordinal);
+            Assert.Contains($"{PgSandbox.Host}:{PgSandbox.Port}/app as {PgSandbox.Roles.Watch}: max_connections", within.Stderr, StringComparison.Ordinal);
+            Assert.Equal(1, over.ExitCode);
+            Assert.Contains($"can open {usable + 2} connections", over.Stdout, StringComparison.Ordinal);
+        }
+
+        var refused = await CheckWithPasswordAsync("not-the-password", _directory, "--database", WatchLogin);
+        var unreachable = await CheckWithPasswordAsync(PgSandbox.Roles.WatchPassword, _directory, "--database", $"host=127.0.0.1 port=1 dbname=app user={PgSandbox.Roles.Watch}");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("cannot read the limits", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("28P01", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", refused.Stderr + refused.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, unreachable.ExitCode);
+        Assert.Contains("cannot read the limits of 127.0.0.1:1/app", unreachable.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sarif_and_github_formats_come_out_of_the_executable_with_the_same_exit_code()
+    {
+        App("orders-api", """{ "ConnectionStrings": { "Main": "Host=db;Database=shop;Username=orders;Pooling=false" } }""");
+
+        var sarif = await CheckAsync(_directory, "--format", "sarif");
+        var github = await CheckAsync(_directory, "--format", "github");
+
+        Assert.Equal((1, 1), (sarif.ExitCode, github.ExitCode));
+        var result = JsonDocument.Parse(sarif.Stdout).RootElement.GetProperty("runs")[0].GetProperty("results")[0];
+        Assert.Equal(("PG001", "error"), (result.GetProperty("ruleId").GetString(), result.GetProperty("level").GetString()));
+        Assert.StartsWith("::error file=", github.Stdout, StringComparison.Ordinal);
+        Assert.Contains("orders-api/appsettings.json,line=1,col=34,title=PG001 poolguard check::", github.Stdout, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_app_without_a_pool_maximum_fails_the_check_and_json_lists_the_finding_with_its_numbers()
     {
@@ -30,11 +82,11 @@ public sealed class CheckCliTests : IDisposable
         var json = await CheckAsync(_directory, "--max-connections", "50", "--format", "json");
 
         Assert.Equal(1, text.ExitCode);
-        Assert.Contains("orders-api/appsettings.json:1:34: error PG003: 1 pool(s) on db:5432/shop can open 100 connections (orders-api 100 (default)) > 47 usable", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("orders-api/appsettings.json:1:34: error PG003: 1 pool(s) on db:5432 can open 100 connections (orders-api 100 (default)) > 47 usable", text.Stdout, StringComparison.Ordinal);
         Assert.Contains("warning PG002", text.Stdout, StringComparison.Ordinal);
         Assert.Equal(1, json.ExitCode);
         var findings = JsonDocument.Parse(json.Stdout).RootElement.GetProperty("findings").EnumerateArray().ToList();
-        Assert.Equal(["PG003", "PG002"], findings.Select(f => f.GetProperty("rule_id").GetString()));
+        Assert.Equal(["PG003", "PG002", "PG006"], findings.Select(f => f.GetProperty("rule_id").GetString())); // PG006: the Timeout left to its default, a note
         Assert.Equal("error", findings[0].GetProperty("severity").GetString());
     }
 
@@ -48,7 +100,7 @@ public sealed class CheckCliTests : IDisposable
         var warned = await CheckAsync(_directory, "--fail-on", "error");
 
         Assert.True(clean.ExitCode == 0, clean.ToString());
-        Assert.Contains("1 file(s), 1 connection pool(s); capacity 47 usable", clean.Stdout, StringComparison.Ordinal);
+        Assert.Contains("1 file(s), 1 connection pool(s), 0 gateway limit(s); capacity 47 usable", clean.Stdout, StringComparison.Ordinal);
         Assert.True(warned.ExitCode == 0, warned.ToString());
         Assert.Contains("warning PG002", warned.Stdout, StringComparison.Ordinal);
     }
