@@ -3,6 +3,8 @@ using PoolGuard.Checks.Rules;
 using PoolGuard.Checks.Sources;
 using PoolGuard.Checks.Sources.Fleet;
 using PoolGuard.Checks.Sources.Gateways;
+using PoolGuard.Checks.Sources.Java;
+using PoolGuard.Checks.Sources.Python;
 using PoolGuard.Checks.Sources.Kubernetes;
 using PoolGuard.Checks.Sources.Settings;
 using PoolGuard.Config.Capacity;
@@ -31,7 +33,8 @@ public static class CheckRun
 
     private static readonly IReadOnlyList<IConfigReader> Readers =
     [
-        new AppSettingsFile(), new DotEnvFile(), new PoolGuardConfigFile(), new PgBouncerIniFile(), new CheckSettingsFile(), new KubernetesManifestFile(),
+        new AppSettingsFile(), new DotEnvFile(), new PoolGuardConfigFile(), new PgBouncerIniFile(), new CheckSettingsFile(),
+        new PropertiesFile(), new SpringYamlFile(), new PythonSettingsFile(), new KubernetesManifestFile(),
     ];
 
     private static readonly HashSet<string> SkippedFolders = new(StringComparer.OrdinalIgnoreCase) { ".git", "bin", "obj", "node_modules" };
@@ -51,6 +54,7 @@ public static class CheckRun
             }
         }
         KubernetesFleet.AddPools(inputs.Kubernetes, inputs);
+        ConnectionStrings.JoinSqlAlchemyEngines(inputs.Pools);
         var fleet = new Dictionary<string, AppInstances>(StringComparer.OrdinalIgnoreCase);
         KubernetesFleet.AddInstances(inputs.Kubernetes, fleet);
         foreach (var settings in inputs.Settings)
@@ -89,8 +93,19 @@ public static class CheckRun
         }
     }
 
-    /// <summary>An application is named by the folder its configuration sits in.</summary>
-    private static string Application(string file) => new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(file))!).Name;
+    /// <summary>Folders that hold configuration inside an application rather than name it (src/main/resources, config/).</summary>
+    private static readonly HashSet<string> LayoutFolders = new(StringComparer.OrdinalIgnoreCase) { "src", "main", "resources", "config", "conf", "configuration", "settings" };
+
+    /// <summary>An application is named by the folder its configuration sits in, above the layout folders of its build.</summary>
+    private static string Application(string file)
+    {
+        var folder = new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        while (LayoutFolders.Contains(folder.Name) && folder.Parent is { } parent)
+        {
+            folder = parent;
+        }
+        return folder.Name;
+    }
 
     private static IEnumerable<(string File, string Shown)> Files(IReadOnlyList<string> paths)
     {

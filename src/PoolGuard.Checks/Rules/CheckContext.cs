@@ -1,6 +1,7 @@
 using PoolGuard.Checks.Sources;
 using PoolGuard.Checks.Sources.Fleet;
 using PoolGuard.Checks.Sources.Gateways;
+using PoolGuard.Checks.Sources.Python;
 using PoolGuard.Checks.Sources.Settings;
 using PoolGuard.Config.Capacity;
 
@@ -49,13 +50,12 @@ public sealed class CheckContext
     /// <summary>Whether the pool's server is a gateway: its connections are the gateway's clients, not the database's.</summary>
     public bool ThroughGateway(ClientPool pool) => _gatewayAddresses.Contains(pool.Server);
 
-    /// <summary>Pools that open connections on PostgreSQL itself, by server.</summary>
-    public IEnumerable<IGrouping<string, ClientPool>> DirectPoolsByServer() =>
-        Pools.Where(p => !ThroughGateway(p)).GroupBy(p => p.Server, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Pools whose server is known and is PostgreSQL's own: what the database's budget is spent on.</summary>
+    public bool OnDatabase(ClientPool pool) => !ThroughGateway(pool) && pool.Server != PythonSettingsFile.UnknownServer;
 
     /// <summary>Every PostgreSQL server something opens connections on.</summary>
     public IEnumerable<string> Servers() =>
-        Pools.Where(p => !ThroughGateway(p)).Select(p => p.Server).Concat(Gateways.Select(g => g.Server)).Distinct(StringComparer.OrdinalIgnoreCase);
+        Pools.Where(OnDatabase).Select(p => p.Server).Concat(Gateways.Select(g => g.Server)).Distinct(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>One instance's maximum: the file's, the driver's default, or .poolguard-check.yml's max_pool_size for a driver whose default is unknown.</summary>
     public int? PerInstanceMax(ClientPool pool) => pool.PerInstanceMax ?? (pool.Pooling ? InstancesOf(pool.Application).MaxPoolSize : null);

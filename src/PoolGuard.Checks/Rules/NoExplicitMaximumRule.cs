@@ -29,7 +29,7 @@ public sealed class NoExplicitMaximumRule : ICheckRule
             else if (context.InstancesOf(pool.Application).MaxPoolSize is null)
             {
                 yield return new Finding(Id, Severity.Warning, pool.Location,
-                    $"{pool.Name}: no pool size the check can read for {pool.Target}, so the client library's default applies and these connections are not counted",
+                    $"{pool.Name}: no pool size the check can read for {pool.Target}{(pool.Hint is { } hint ? $" ({hint})" : "")}, so these connections are not counted",
                     $"set {pool.MaxSetting}{(share is { } n ? $"={n}" : "")}, or declare max_pool_size for {pool.Application} in .poolguard-check.yml")
                 { Subject = $"{pool.Application}/{pool.Name}" };
             }

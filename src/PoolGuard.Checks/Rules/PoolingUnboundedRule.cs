@@ -10,6 +10,6 @@ public sealed class PoolingUnboundedRule : ICheckRule
 
     public IEnumerable<Finding> Check(CheckContext context) =>
         context.Pools.Where(p => !p.Pooling).Select(p => new Finding(Id, Severity.Error, p.Location,
-            $"{p.Name}: Pooling=false, so every open is a new connection to {p.Target} and nothing caps how many are open at once",
-            "remove Pooling=false and set Maximum Pool Size (or route the application through PoolGuard)") { Subject = $"{p.Application}/{p.Name}" });
+            $"{p.Name}: {p.UnboundedBy}, so every open is a new connection to {p.Target} and nothing caps how many are open at once",
+            $"remove {p.UnboundedBy} and set {p.MaxSetting} (or route the application through PoolGuard)") { Subject = $"{p.Application}/{p.Name}" });
 }

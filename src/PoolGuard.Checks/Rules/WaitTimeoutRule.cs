@@ -28,13 +28,14 @@ public sealed class WaitTimeoutRule : ICheckRule
             {
                 if (Verdict(wait, ClientWaitLimitSeconds) is { } severity)
                 {
-                    yield return new Finding(Id, severity, pool.Location, $"{pool.Name}: {pool.WaitSetting}={S(wait)} {Describe(wait)}", $"{pool.WaitSetting}=15 (seconds)") { Subject = $"{pool.Application}/{pool.Name}" };
+                    yield return new Finding(Id, severity, pool.Location, $"{pool.Name}: {pool.WaitSetting}={S(wait * pool.WaitSettingScale)} {Describe(wait)}",
+                        $"{pool.WaitSetting}={S(15 * pool.WaitSettingScale)}") { Subject = $"{pool.Application}/{pool.Name}" };
                 }
             }
             else if (pool.DefaultWaitTimeout is { } fallback)
             {
                 yield return new Finding(Id, Severity.Note, pool.Location,
-                    $"{pool.Name}: no {pool.WaitSetting}, so {pool.Driver}'s default of {S(fallback)} s applies to waits for a connection", $"write {pool.WaitSetting}={S(fallback)} so the review sees it") { Subject = $"{pool.Application}/{pool.Name}" };
+                    $"{pool.Name}: no {pool.WaitSetting}, so {pool.Driver}'s default of {S(fallback)} s applies to waits for a connection", $"write {pool.WaitSetting}={S(fallback * pool.WaitSettingScale)} so the review sees it") { Subject = $"{pool.Application}/{pool.Name}" };
             }
         }
         foreach (var gateway in context.Gateways.Where(g => g.WaitTimeout is not null).DistinctBy(g => (g.Gateway, g.WaitTimeoutAt)))

@@ -26,6 +26,12 @@ public sealed record ClientPool
     /// <summary>False when pooling is off: every open is a new server connection, with no cap.</summary>
     public bool Pooling { get; init; } = true;
 
+    /// <summary>What turns the cap off, in the file's words (Pooling=false, poolclass=NullPool, max_overflow=-1).</summary>
+    public string UnboundedBy { get; init; } = "Pooling=false";
+
+    /// <summary>Why the check cannot read a size for this pool, when it cannot (Django without a pool).</summary>
+    public string? Hint { get; init; }
+
     public int? MaxPoolSize { get; init; }
     public int? MinPoolSize { get; init; }
 
@@ -42,6 +48,9 @@ public sealed record ClientPool
     public double? DefaultWaitTimeout { get; init; }
 
     public string WaitSetting { get; init; } = "Timeout";
+
+    /// <summary>How the setting counts time: 1 in seconds (Npgsql's Timeout), 1000 in milliseconds (HikariCP).</summary>
+    public int WaitSettingScale { get; init; } = 1;
 
     /// <summary>The largest number of server connections one instance may open: null when unbounded or unknown.</summary>
     public int? PerInstanceMax => Pooling ? MaxPoolSize ?? DefaultMaxPoolSize : null;

@@ -12,6 +12,36 @@ internal static class ConnectionStrings
     /// <summary>Whether a text is, by its form, a connection string to a PostgreSQL server.</summary>
     public static bool Recognise(string text) => NpgsqlConnectionString.LooksLikeOne(text) || PostgresUri.LooksLikeOne(text);
 
+    /// <summary>
+    /// An application whose code builds its SQLAlchemy engine from a URL it reads at run time (os.environ[…]) and
+    /// whose URL sits in a .env file or a manifest: the engine's pool settings belong to that URL's pool. Matched
+    /// by application; an engine with no such URL stays as it is, its server unknown.
+    /// </summary>
+    public static void JoinSqlAlchemyEngines(List<ClientPool> pools)
+    {
+        foreach (var engine in pools.Where(p => p.Driver == "SQLAlchemy" && p.Server == Python.PythonSettingsFile.UnknownServer).ToList())
+        {
+            var urls = pools.Where(p => p.Driver == "SQLAlchemy" && p.Application == engine.Application && p.Server != Python.PythonSettingsFile.UnknownServer).ToList();
+            if (urls.Count == 0)
+            {
+                continue;
+            }
+            pools.Remove(engine);
+            foreach (var url in urls)
+            {
+                pools[pools.IndexOf(url)] = url with
+                {
+                    Name = $"{url.Name} (engine at {engine.Location})",
+                    Pooling = engine.Pooling,
+                    UnboundedBy = engine.UnboundedBy,
+                    MaxPoolSize = url.MaxPoolSize ?? engine.MaxPoolSize,
+                    WaitTimeout = url.WaitTimeout ?? engine.WaitTimeout,
+                    DefaultWaitTimeout = engine.DefaultWaitTimeout,
+                };
+            }
+        }
+    }
+
     public static void Add(string text, Location location, string application, string name, CheckInputs inputs)
     {
         if (PostgresUri.LooksLikeOne(text))
@@ -59,17 +89,20 @@ internal static class ConnectionStrings
             return;
         }
         int? Number(string key) => NumberOf(uri.Query.GetValueOrDefault(key), key, location, name, inputs);
+        var sqlAlchemy = PostgresUri.IsSqlAlchemy(text);
         inputs.Pools.Add(new ClientPool
         {
             Application = application,
             Name = name,
             Location = location,
-            Driver = "URI",
+            Driver = sqlAlchemy ? "SQLAlchemy" : "URI",
             Server = $"{uri.Host}:{uri.Port}",
             Database = uri.Database,
             MaxPoolSize = Number("pool_max_conns") ?? Number("connection_limit"),
             MinPoolSize = Number("pool_min_conns"),
-            MaxSetting = "pool_max_conns (pgx) or connection_limit (Prisma)",
+            MaxSetting = sqlAlchemy ? "pool_size + max_overflow" : "pool_max_conns (pgx) or connection_limit (Prisma)",
+            // A postgresql+driver:// URL is SQLAlchemy's: its QueuePool defaults apply unless the code says otherwise.
+            DefaultMaxPoolSize = sqlAlchemy ? Python.PythonSettingsFile.SqlAlchemyPoolSize + Python.PythonSettingsFile.SqlAlchemyMaxOverflow : null,
             WaitTimeout = Number("pool_timeout"),
             WaitSetting = "pool_timeout",
         });

@@ -20,6 +20,7 @@ internal sealed class DotEnvFile : IConfigReader
     public void Read(ConfigFile file, CheckInputs inputs)
     {
         var found = new CheckInputs();
+        var variables = new List<Java.FlatSetting>();
         var lines = File.ReadAllLines(file.Path);
         for (var index = 0; index < lines.Length; index++)
         {
@@ -47,11 +48,13 @@ internal sealed class DotEnvFile : IConfigReader
                 inputs.Unreadable(new Location(file.Shown, index + 1, valueAt + 1), $"{key}: the quote is not closed, so this environment file was not checked");
                 return;
             }
+            variables.Add(new Java.FlatSetting(key, value, new Location(file.Shown, index + 1, valueAt + 1)));
             if (ConnectionStrings.Recognise(value))
             {
-                ConnectionStrings.Add(value, new Location(file.Shown, index + 1, valueAt + 1), file.Application, key, found);
+                ConnectionStrings.Add(value, variables[^1].Location, file.Application, key, found);
             }
         }
+        Java.JdbcDataSources.AddFromEnvironment(variables, file.Application, found);
         inputs.Pools.AddRange(found.Pools);
         inputs.Findings.AddRange(found.Findings);
     }

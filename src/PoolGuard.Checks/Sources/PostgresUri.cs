@@ -9,8 +9,13 @@ namespace PoolGuard.Checks.Sources;
 /// </summary>
 internal static class PostgresUri
 {
+    /// <summary>postgres://, postgresql://, and SQLAlchemy's postgresql+driver:// (postgresql+psycopg://, +asyncpg).</summary>
     public static bool LooksLikeOne(string text) =>
-        text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+        text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+        || (text.StartsWith("postgresql+", StringComparison.OrdinalIgnoreCase) && text.IndexOf("://", StringComparison.Ordinal) is > 11 and < 40);
+
+    /// <summary>Whether it names a SQLAlchemy dialect driver (postgresql+psycopg://): then SQLAlchemy's pool defaults apply.</summary>
+    public static bool IsSqlAlchemy(string text) => text.StartsWith("postgresql+", StringComparison.OrdinalIgnoreCase);
 
     public sealed record Parts(string Host, string Port, string Database, IReadOnlyDictionary<string, string> Query);
 

@@ -14,24 +14,31 @@ internal static class KubernetesFleet
     {
         foreach (var workload in objects.Workloads)
         {
+            var environment = new List<Java.FlatSetting>();
             foreach (var variable in workload.Environment)
             {
                 if (variable.ConfigMap is null)
                 {
-                    if (variable.Value is { } value && ConnectionStrings.Recognise(value))
+                    if (variable.Value is { } value)
                     {
-                        ConnectionStrings.Add(value, variable.Location, workload.Name, variable.Name, inputs);
+                        environment.Add(new Java.FlatSetting(variable.Name, value, variable.Location));
+                        if (ConnectionStrings.Recognise(value))
+                        {
+                            ConnectionStrings.Add(value, variable.Location, workload.Name, variable.Name, inputs);
+                        }
                     }
                     continue;
                 }
                 foreach (var entry in objects.ConfigMapValues.Where(v => v.ConfigMap == variable.ConfigMap && (variable.Key is null || v.Key == variable.Key)))
                 {
+                    environment.Add(new Java.FlatSetting(variable.Name.Length > 0 ? variable.Name : entry.Key, entry.Value, entry.Location));
                     if (ConnectionStrings.Recognise(entry.Value))
                     {
                         ConnectionStrings.Add(entry.Value, entry.Location, workload.Name, variable.Name.Length > 0 ? variable.Name : entry.Key, inputs);
                     }
                 }
             }
+            Java.JdbcDataSources.AddFromEnvironment(environment, workload.Name, inputs);
         }
     }
 
