@@ -57,6 +57,16 @@ public sealed class CheckContext
     public IEnumerable<string> Servers() =>
         Pools.Where(OnDatabase).Select(p => p.Server).Concat(Gateways.Select(g => g.Server)).Distinct(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The pools that open connections on <paramref name="server"/>, each counted once: override files
+    /// (appsettings.Production.json over appsettings.json, a Spring profile over application.yml) declare one pool
+    /// several times, and only one of them runs — taken at its largest, the one that decides whether it fits.
+    /// </summary>
+    public IEnumerable<ClientPool> CountedOn(string server) =>
+        Pools.Where(p => OnDatabase(p) && p.Server.Equals(server, StringComparison.OrdinalIgnoreCase))
+            .GroupBy(p => (p.Application, p.Name))
+            .Select(g => g.MaxBy(p => p.Pooling ? PerInstanceMax(p) ?? -1 : int.MaxValue)!);
+
     /// <summary>One instance's maximum: the file's, the driver's default, or .poolguard-check.yml's max_pool_size for a driver whose default is unknown.</summary>
     public int? PerInstanceMax(ClientPool pool) => pool.PerInstanceMax ?? (pool.Pooling ? InstancesOf(pool.Application).MaxPoolSize : null);
 }

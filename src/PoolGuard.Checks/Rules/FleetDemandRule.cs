@@ -55,6 +55,5 @@ public sealed class FleetDemandRule : ICheckRule
     }
 
     private static int Instances(CheckContext context, string server) =>
-        context.Pools.Where(p => p.Pooling && !context.ThroughGateway(p) && p.Server.Equals(server, StringComparison.OrdinalIgnoreCase))
-            .Sum(p => context.InstancesOf(p.Application).Replicas);
+        context.CountedOn(server).Where(p => p.Pooling).Sum(p => context.InstancesOf(p.Application).Replicas);
 }

@@ -19,8 +19,8 @@ public sealed class MinimumPoolsRule : ICheckRule
             {
                 continue;
             }
-            var parts = context.Pools
-                .Where(p => p.Pooling && p.MinPoolSize > 0 && !context.ThroughGateway(p) && p.Server.Equals(server, StringComparison.OrdinalIgnoreCase))
+            var parts = context.CountedOn(server)
+                .Where(p => p.Pooling && p.MinPoolSize > 0)
                 .Select(p => (Who: p.Application, Min: p.MinPoolSize!.Value, Instances: context.InstancesOf(p.Application).Replicas, p.Location))
                 .Concat(context.Gateways.Where(g => g.MinServerConnections > 0 && g.Server.Equals(server, StringComparison.OrdinalIgnoreCase))
                     .Select(g => (Who: g.Gateway, Min: g.MinServerConnections, Instances: context.InstancesOf(g.Gateway).Replicas, g.Location)))

@@ -44,7 +44,7 @@ public sealed record ServerDemand(string Server, IReadOnlyList<DemandPart> Parts
     {
         var parts = new List<DemandPart>();
         int unbounded = 0, unknown = 0;
-        foreach (var pool in context.Pools.Where(p => !context.ThroughGateway(p) && p.Server.Equals(server, StringComparison.OrdinalIgnoreCase)))
+        foreach (var pool in context.CountedOn(server))
         {
             if (!pool.Pooling)
             {

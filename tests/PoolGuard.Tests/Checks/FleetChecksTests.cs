@@ -172,4 +172,17 @@ public sealed class FleetChecksTests
         Assert.Equal(RuleIds.FleetDemandExceedsCapacity, finding.RuleId);
         Assert.Contains("on replica:5432 can open 40 connections", finding.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_pool_that_an_override_file_declares_again_is_counted_once_at_its_largest()
+    {
+        using var repo = new CheckFolder()
+            .With("api/appsettings.json", """{ "ConnectionStrings": { "Main": "Host=db;Database=shop;Maximum Pool Size=10;Timeout=10" } }""")
+            .With("api/appsettings.Production.json", """{ "ConnectionStrings": { "Main": "Host=db;Database=shop;Maximum Pool Size=30;Timeout=10" } }""");
+
+        var finding = Assert.Single(CheckRun.Run([repo.Root], new ConnectionBudget(30)).Findings);
+
+        Assert.Equal("1 pool(s) on db:5432 can open 30 connections (api 30) > 27 usable (max_connections 30 − 3 superuser-reserved)", finding.Message);
+        Assert.EndsWith("appsettings.Production.json", finding.Location.File, StringComparison.Ordinal);
+    }
 }
