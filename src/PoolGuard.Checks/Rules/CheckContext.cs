@@ -64,7 +64,7 @@ public sealed class CheckContext
     /// </summary>
     public IEnumerable<ClientPool> CountedOn(string server) =>
         Pools.Where(p => OnDatabase(p) && p.Server.Equals(server, StringComparison.OrdinalIgnoreCase))
-            .GroupBy(p => (p.Application, p.Name))
+            .GroupBy(p => (p.Application, Name: p.Name.Replace("__", ":", StringComparison.Ordinal))) // ConnectionStrings__Main in the environment is ConnectionStrings:Main
             .Select(g => g.MaxBy(p => p.Pooling ? PerInstanceMax(p) ?? -1 : int.MaxValue)!);
 
     /// <summary>One instance's maximum: the file's, the driver's default, or .poolguard-check.yml's max_pool_size for a driver whose default is unknown.</summary>

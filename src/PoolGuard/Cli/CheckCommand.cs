@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Npgsql;
 using PoolGuard.Checks;
 using PoolGuard.Checks.Findings;
 using PoolGuard.Checks.Output;
@@ -16,8 +15,6 @@ namespace PoolGuard.Cli;
 /// </summary>
 internal static class CheckCommand
 {
-    private static readonly TimeSpan DatabaseTimeout = TimeSpan.FromSeconds(10);
-
     public static Command Create()
     {
         var paths = new Argument<string[]>("PATH") { Description = "files and folders to check (default: the current folder)", Arity = ArgumentArity.ZeroOrMore };
@@ -57,7 +54,7 @@ internal static class CheckCommand
             ConnectionBudget? budget = null;
             if (parse.GetValue(database) is { } connection)
             {
-                budget = await ReadBudgetAsync(connection, parse.GetValue(superuserReserved), parse.GetValue(reserve), cancellationToken).ConfigureAwait(false);
+                budget = await LiveLimits.ReadBudgetAsync("check", connection, parse.GetValue(superuserReserved), parse.GetValue(reserve), cancellationToken).ConfigureAwait(false);
                 if (budget is null)
                 {
                     return ExitCodes.InvalidConfig;
@@ -99,43 +96,4 @@ internal static class CheckCommand
     /// <summary>Colour only for a person at a terminal: never into a pipe or a file, and never against NO_COLOR (no-color.org).</summary>
     private static bool Colour() =>
         !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null or "" && Environment.GetEnvironmentVariable("TERM") is not "dumb";
-
-    /// <summary>
-    /// max_connections and the slots PostgreSQL keeps back — superuser_reserved_connections, and from PostgreSQL 16
-    /// reserved_connections (for pg_use_reserved_connections) — read from the server; null (reported) when it cannot be.
-    /// An explicit --superuser-reserved wins over what the server says.
-    /// </summary>
-    private static async Task<ConnectionBudget?> ReadBudgetAsync(string text, int? superuserReserved, int reserve, CancellationToken cancellationToken)
-    {
-        if (DatabaseArgument.Parse(text) is not { } target)
-        {
-            Console.Error.WriteLine("poolguard check: --database is not a valid connection string (keywords such as host=… port=… dbname=… user=…)");
-            return null;
-        }
-        var builder = new NpgsqlConnectionStringBuilder(target.Target.ConnectionString)
-        {
-            Timeout = (int)DatabaseTimeout.TotalSeconds,
-            CommandTimeout = (int)DatabaseTimeout.TotalSeconds,
-            Pooling = false,
-            ApplicationName = "poolguard check",
-        };
-        try
-        {
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var query = new NpgsqlCommand(
-                "SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int, "
-                + "coalesce(current_setting('reserved_connections', true), '0')::int", connection);
-            await using var row = await query.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await row.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var budget = new ConnectionBudget(row.GetInt32(0), superuserReserved ?? row.GetInt32(1) + row.GetInt32(2), reserve);
-            Console.Error.WriteLine($"poolguard check: {target.Describe}: max_connections {budget.MaxConnections}, {budget.SuperuserReservedConnections} reserved");
-            return budget;
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            Console.Error.WriteLine($"poolguard check: cannot read the limits of {target.Describe}: {ex.Message}");
-            return null;
-        }
-    }
 }

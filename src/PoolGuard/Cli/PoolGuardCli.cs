@@ -12,6 +12,7 @@ internal static class PoolGuardCli
         root.Subcommands.Add(DiagnoseCommand.Create());
         root.Subcommands.Add(MonitoringCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
+        root.Subcommands.Add(InitCommand.Create());
         return root;
     }
 }

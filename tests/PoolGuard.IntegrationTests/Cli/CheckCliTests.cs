@@ -113,4 +113,52 @@ public sealed class CheckCliTests : IDisposable
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("no such file or folder", result.Stderr, StringComparison.Ordinal);
     }
+
+    private static Task<ProcessResult> InitAsync(params string[] arguments) =>
+        ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "init", .. arguments], Bound);
+
+    [Fact]
+    public async Task Init_writes_templates_that_check_passes_and_never_overwrites_without_force()
+    {
+        var written = await InitAsync("--max-connections", "100", "--reserve", "5", "--apps", "api=6,worker=3", "--gateways", "2", "--output", _directory);
+        var checkedClean = await CheckAsync(_directory, "--fail-on", "note");
+        var again = await InitAsync("--max-connections", "50", "--apps", "api=6", "--output", _directory);
+        var kept = await File.ReadAllTextAsync(Path.Combine(_directory, "poolguard", "poolguard.json"));
+        var forced = await InitAsync("--max-connections", "50", "--apps", "api=6", "--output", _directory, "--force");
+
+        Assert.True(written.ExitCode == 0, written.ToString());
+        Assert.Contains("each of 2 poolguard instance(s) opens at most 46 server connection(s)", written.Stdout, StringComparison.Ordinal);
+        Assert.True(checkedClean.ExitCode == 0, checkedClean.ToString());
+        Assert.Contains("no findings", checkedClean.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, again.ExitCode);
+        Assert.Contains("already exist", again.Stderr, StringComparison.Ordinal);
+        Assert.Contains("\"MaxServerConnections\": 46", kept, StringComparison.Ordinal);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+        Assert.Contains("\"MaxServerConnections\": 47", await File.ReadAllTextAsync(Path.Combine(_directory, "poolguard", "poolguard.json")), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Init_from_the_live_database_sizes_to_its_real_max_connections()
+    {
+        PgSandbox.Require();
+        var result = await ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost,
+            [PoolGuardProcess.Executable, "init", "--database", WatchLogin, "--apps", "api=2", "--output", _directory], Bound, ProcessRunner.PgEnvironment(PgSandbox.Roles.WatchPassword));
+        await using var superuser = await PgSandbox.OpenSuperuserAsync();
+        await using var show = new Npgsql.NpgsqlCommand("SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int", superuser);
+        var usable = (int)(await show.ExecuteScalarAsync())!;
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"each of 1 poolguard instance(s) opens at most {usable} server connection(s)", result.Stdout, StringComparison.Ordinal);
+        Assert.True((await CheckAsync(_directory)).ExitCode == 0);
+    }
+
+    [Fact]
+    public async Task A_usage_error_exits_2_so_ci_never_reads_it_as_findings()
+    {
+        var check = await CheckAsync(_directory, "--format", "xml");
+        var init = await InitAsync("--max-connections", "100", "--apps", "api=zero");
+
+        Assert.Equal((2, 2), (check.ExitCode, init.ExitCode));
+        Assert.Contains("'api=zero' is not name=instances", init.Stderr + init.Stdout, StringComparison.Ordinal);
+    }
 }
