@@ -30,7 +30,7 @@ public sealed class MinimumPoolsRule : ICheckRule
             {
                 continue;
             }
-            var spelled = string.Join(" + ", parts.Select(p => p.Instances > 1 ? $"{p.Who} {p.Min} × {p.Instances}" : $"{p.Who} {p.Min}"));
+            var spelled = ServerDemand.Terms(parts, p => p.Min * p.Instances, p => p.Instances > 1 ? $"{p.Who} {p.Min} × {p.Instances}" : $"{p.Who} {p.Min}");
             var severity = held > budget.Usable ? Severity.Error : Severity.Warning;
             var largest = parts[0];
             yield return new Finding(Id, severity, largest.Location,

@@ -22,9 +22,21 @@ public sealed record ServerDemand(string Server, IReadOnlyList<DemandPart> Parts
 {
     public int Total => Parts.Sum(p => p.Total);
 
+    /// <summary>A sum longer than this names its largest terms and the rest as one: a monorepo has hundreds.</summary>
+    public const int TermsSpelled = 8;
+
+    /// <summary>"a 30 × 3 + b 20 + …": the terms largest first, beyond <see cref="TermsSpelled"/> the rest as "N more (M)".</summary>
+    public static string Terms<T>(IReadOnlyList<T> terms, Func<T, int> total, Func<T, string> text)
+    {
+        var ordered = terms.OrderByDescending(total).ToList();
+        var shown = string.Join(" + ", ordered.Take(TermsSpelled).Select(text));
+        return ordered.Count <= TermsSpelled ? shown
+            : string.Create(CultureInfo.InvariantCulture, $"{shown} + {ordered.Count - TermsSpelled} more ({ordered.Skip(TermsSpelled).Sum(total)})");
+    }
+
     public string Spelled()
     {
-        var text = string.Join(" + ", Parts.OrderByDescending(p => p.Total).Select(p => p.ToString()));
+        var text = Terms(Parts, p => p.Total, p => p.ToString());
         var apart = new List<string>();
         if (Unbounded > 0)
         {

@@ -185,4 +185,18 @@ public sealed class FleetChecksTests
         Assert.Equal("1 pool(s) on db:5432 can open 30 connections (api 30) > 27 usable (max_connections 30 − 3 superuser-reserved)", finding.Message);
         Assert.EndsWith("appsettings.Production.json", finding.Location.File, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_sum_of_many_pools_names_the_largest_eight_and_the_rest_as_one_term()
+    {
+        using var repo = new CheckFolder();
+        for (var i = 1; i <= 12; i++)
+        {
+            repo.With($"svc{i:00}/appsettings.json", $$"""{ "ConnectionStrings": { "Main": "Host=db;Database=shop;Maximum Pool Size={{i}};Timeout=10" } }""");
+        }
+
+        var finding = Assert.Single(CheckRun.Run([repo.Root], new ConnectionBudget(50)).Findings);
+
+        Assert.Contains("can open 78 connections (svc12 12 + svc11 11 + svc10 10 + svc09 9 + svc08 8 + svc07 7 + svc06 6 + svc05 5 + 4 more (10)) > 47 usable", finding.Message, StringComparison.Ordinal);
+    }
 }
