@@ -36,4 +36,7 @@ public sealed record Finding(string RuleId, Severity Severity, Location Location
     /// <summary>What the finding is about, without its numbers (a pool, a gateway, a server): with the rule and the
     /// file it identifies the finding across commits, so a SARIF baseline does not see a new alert when a value changes.</summary>
     public string? Subject { get; init; }
+
+    /// <summary>What `check --fix` would change for it; empty when only a person can decide.</summary>
+    public IReadOnlyList<Fixes.FileFix> Fixes { get; init; } = [];
 }

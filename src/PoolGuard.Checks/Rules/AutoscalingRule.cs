@@ -1,4 +1,5 @@
 using PoolGuard.Checks.Findings;
+using PoolGuard.Checks.Fixes;
 
 namespace PoolGuard.Checks.Rules;
 
@@ -24,7 +25,13 @@ public sealed class AutoscalingRule : ICheckRule
             var perInstance = Math.Max(1, (budget.Usable - scaled.Parts.Where(p => !p.Autoscaled).Sum(p => p.Total)) / scaled.Parts.Where(p => p.Autoscaled).Sum(p => p.Instances));
             yield return new Finding(Id, Severity.Error, largest.InstancesAt ?? largest.Location,
                 $"at maxReplicas the pools on {context.ServerName(scaled.Server)} can open {scaled.Total} connections ({scaled.Spelled()}) > {budget}",
-                $"at most {perInstance} per instance of the autoscaled applications, or maxReplicas {Math.Max(1, (budget.Usable - (scaled.Total - largest.Total)) / largest.PerInstance)} for {largest.Who}") { Subject = scaled.Server };
+                $"at most {perInstance} per instance of the autoscaled applications, or maxReplicas {Math.Max(1, (budget.Usable - (scaled.Total - largest.Total)) / largest.PerInstance)} for {largest.Who}")
+            {
+                Subject = scaled.Server,
+                Fixes = [.. FleetDemandRule.Oversized(context, scaled.Server, perInstance)
+                    .Where(p => context.InstancesOf(p.Application).MaxReplicas > context.InstancesOf(p.Application).Replicas)
+                    .SelectMany(p => Fix.PoolSize(p, perInstance))],
+            };
         }
     }
 }

@@ -1,4 +1,5 @@
 using PoolGuard.Checks.Findings;
+using PoolGuard.Checks.Fixes;
 using PoolGuard.Config.Capacity;
 
 namespace PoolGuard.Checks.Rules;
@@ -24,7 +25,13 @@ public sealed class FleetDemandRule : ICheckRule
             var largest = demand.Parts.MaxBy(p => p.Total)!;
             yield return new Finding(Id, Severity.Error, largest.Location,
                 $"{Contributors(demand)} on {context.ServerName(demand.Server)} can open {demand.Total} connections ({demand.Spelled()}) > {budget}",
-                Suggestion(context, demand, budget)) { Subject = demand.Server };
+                Suggestion(context, demand, budget))
+            {
+                Subject = demand.Server,
+                // While the gateways alone are over, the applications' share is not known yet: PG004's fix comes first.
+                Fixes = demand.Parts.Where(p => p.Gateway).Sum(p => p.Total) >= budget.Usable ? []
+                    : [.. Oversized(context, demand.Server, PerInstanceShare(context, demand.Server, budget)).SelectMany(p => Fix.PoolSize(p, PerInstanceShare(context, demand.Server, budget)))],
+            };
         }
     }
 
@@ -47,13 +54,19 @@ public sealed class FleetDemandRule : ICheckRule
             + $"or route them through PoolGuard with max_server_connections={budget.Usable}";
     }
 
-    /// <summary>The usable connections left after the gateways' caps, divided evenly over every instance of every direct pool on the server.</summary>
+    /// <summary>The usable connections left after the gateways' caps, divided evenly over every instance of every direct pool on
+    /// the server — unbounded ones too: they need a share as much as the others, and --fix gives them one.</summary>
     internal static int PerInstanceShare(CheckContext context, string server, ConnectionBudget budget)
     {
         var gateways = ServerDemand.For(context, server, atMaxReplicas: false).Parts.Where(p => p.Gateway).Sum(p => p.Total);
         return Math.Max(1, (budget.Usable - gateways) / Math.Max(1, Instances(context, server)));
     }
 
+    /// <summary>Every pool on the server above the share, override files' copies included: --fix lowers them all.</summary>
+    internal static IEnumerable<Sources.ClientPool> Oversized(CheckContext context, string server, int share) =>
+        context.Pools.Where(p => p.Pooling && context.OnDatabase(p) && p.Server.Equals(server, StringComparison.OrdinalIgnoreCase)
+            && (context.PerInstanceMax(p) ?? int.MaxValue) > share);
+
     private static int Instances(CheckContext context, string server) =>
-        context.CountedOn(server).Where(p => p.Pooling).Sum(p => context.InstancesOf(p.Application).Replicas);
+        context.CountedOn(server).Sum(p => context.InstancesOf(p.Application).Replicas);
 }

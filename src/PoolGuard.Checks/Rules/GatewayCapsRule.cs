@@ -1,4 +1,5 @@
 using PoolGuard.Checks.Findings;
+using PoolGuard.Checks.Fixes;
 
 namespace PoolGuard.Checks.Rules;
 
@@ -19,13 +20,17 @@ public sealed class GatewayCapsRule : ICheckRule
             var cap = gateway.Kind == "pgbouncer" ? "max_db_connections" : "max_server_connections";
             var budget = context.BudgetFor(gateway.Server);
             var instances = context.InstancesOf(gateway.Gateway);
-            var share = budget is null ? null : $"{cap} = {Math.Max(1, budget.Usable / instances.Replicas)}";
+            // Gateways on one server share it: each instance of each gets the same part of the usable connections.
+            var gatewayInstances = context.Gateways.Where(g => g.Server.Equals(gateway.Server, StringComparison.OrdinalIgnoreCase)).Sum(g => context.InstancesOf(g.Gateway).Replicas);
+            var perInstance = budget is null ? (int?)null : Math.Max(1, budget.Usable / Math.Max(instances.Replicas, gatewayInstances));
+            var share = perInstance is null ? null : $"{cap} = {perInstance}";
+            var fixes = perInstance is { } n ? Fix.GatewayCap(gateway, n) : [];
             if (gateway.MaxServerConnections is not { } max)
             {
                 yield return new Finding(Id, Severity.Error, gateway.Location,
                     $"{gateway.Gateway}: nothing caps its server connections to {context.ServerName(gateway.Server)} ({gateway.Basis}): every client that waits gets a new server connection",
                     share ?? $"set a pool size and {cap} to the database's usable connections (give --max-connections to compute it)")
-                { Subject = $"{gateway.Gateway}/{gateway.Server}" };
+                { Subject = $"{gateway.Gateway}/{gateway.Server}", Fixes = fixes };
                 continue;
             }
             if (budget is not null && max * instances.Replicas > budget.Usable)
@@ -33,7 +38,7 @@ public sealed class GatewayCapsRule : ICheckRule
                 var times = instances.Replicas > 1 ? $" × {instances.Replicas} instance(s) = {max * instances.Replicas}" : "";
                 yield return new Finding(Id, Severity.Error, gateway.Location,
                     $"{gateway.Gateway}: can open {max} server connection(s) to {context.ServerName(gateway.Server)} ({gateway.Basis}){times} > {budget}",
-                    share) { Subject = $"{gateway.Gateway}/{gateway.Server}" };
+                    share) { Subject = $"{gateway.Gateway}/{gateway.Server}", Fixes = fixes };
             }
         }
     }

@@ -1,4 +1,5 @@
 using PoolGuard.Checks.Findings;
+using PoolGuard.Checks.Fixes;
 
 namespace PoolGuard.Checks.Rules;
 
@@ -24,7 +25,7 @@ public sealed class NoExplicitMaximumRule : ICheckRule
                     share is { } n
                         ? $"{pool.MaxSetting}={n} (its share of {budget!.Usable} usable connections on {context.ServerName(pool.Server)})"
                         : $"set {pool.MaxSetting} to this application's share of the database's connections (give --max-connections to compute it)")
-                { Subject = $"{pool.Application}/{pool.Name}" };
+                { Subject = $"{pool.Application}/{pool.Name}", Fixes = share is { } size ? Fix.PoolSize(pool, size) : [] };
             }
             else if (context.InstancesOf(pool.Application).MaxPoolSize is null)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PoolGuard.Checks.Findings;
+using PoolGuard.Checks.Fixes;
 
 namespace PoolGuard.Checks.Rules;
 
@@ -29,13 +30,14 @@ public sealed class WaitTimeoutRule : ICheckRule
                 if (Verdict(wait, ClientWaitLimitSeconds) is { } severity)
                 {
                     yield return new Finding(Id, severity, pool.Location, $"{pool.Name}: {pool.WaitSetting}={S(wait * pool.WaitSettingScale)} {Describe(wait)}",
-                        $"{pool.WaitSetting}={S(15 * pool.WaitSettingScale)}") { Subject = $"{pool.Application}/{pool.Name}" };
+                        $"{pool.WaitSetting}={S(15 * pool.WaitSettingScale)}") { Subject = $"{pool.Application}/{pool.Name}", Fixes = Fix.Pool(pool, ("Timeout", "15")) };
                 }
             }
             else if (pool.DefaultWaitTimeout is { } fallback)
             {
                 yield return new Finding(Id, Severity.Note, pool.Location,
-                    $"{pool.Name}: no {pool.WaitSetting}, so {pool.Driver}'s default of {S(fallback)} s applies to waits for a connection", $"write {pool.WaitSetting}={S(fallback * pool.WaitSettingScale)} so the review sees it") { Subject = $"{pool.Application}/{pool.Name}" };
+                    $"{pool.Name}: no {pool.WaitSetting}, so {pool.Driver}'s default of {S(fallback)} s applies to waits for a connection", $"write {pool.WaitSetting}={S(fallback * pool.WaitSettingScale)} so the review sees it")
+                { Subject = $"{pool.Application}/{pool.Name}", Fixes = Fix.Pool(pool, ("Timeout", S(fallback))) };
             }
         }
         foreach (var gateway in context.Gateways.Where(g => g.WaitTimeout is not null).DistinctBy(g => (g.Gateway, g.WaitTimeoutAt)))
@@ -44,7 +46,8 @@ public sealed class WaitTimeoutRule : ICheckRule
             {
                 yield return new Finding(Id, severity, gateway.WaitTimeoutAt ?? gateway.Location,
                     $"{gateway.Gateway}: query_wait_timeout = {S(gateway.WaitTimeout.Value)} s {Describe(gateway.WaitTimeout.Value)}",
-                    "query_wait_timeout = 30 (and max_waiting_clients on PoolGuard): a full queue fails fast with a clear error") { Subject = gateway.Gateway };
+                    "query_wait_timeout = 30 (and max_waiting_clients on PoolGuard): a full queue fails fast with a clear error")
+                { Subject = gateway.Gateway, Fixes = Fix.GatewayWait(gateway, 30) };
             }
         }
     }

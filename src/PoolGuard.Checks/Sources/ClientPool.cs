@@ -52,6 +52,9 @@ public sealed record ClientPool
     /// <summary>How the setting counts time: 1 in seconds (Npgsql's Timeout), 1000 in milliseconds (HikariCP).</summary>
     public int WaitSettingScale { get; init; } = 1;
 
+    /// <summary>The connection string as written in the file (Npgsql's), for `--fix` to find and rewrite; null for other drivers.</summary>
+    public string? Written { get; init; }
+
     /// <summary>The largest number of server connections one instance may open: null when unbounded or unknown.</summary>
     public int? PerInstanceMax => Pooling ? MaxPoolSize ?? DefaultMaxPoolSize : null;
 }

@@ -78,6 +78,7 @@ internal static class ConnectionStrings
             DefaultMaxPoolSize = NpgsqlConnectionString.DefaultMaxPoolSize,
             WaitTimeout = Number("timeout"),
             DefaultWaitTimeout = NpgsqlConnectionString.DefaultTimeoutSeconds,
+            Written = text,
         });
     }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using PoolGuard.Checks;
 using PoolGuard.Checks.Findings;
+using PoolGuard.Checks.Fixes;
 using PoolGuard.Checks.Output;
 using PoolGuard.Config.Capacity;
 
@@ -29,10 +30,11 @@ internal static class CheckCommand
         format.AcceptOnlyFromAmong("text", "json", "sarif", "github");
         var failOn = new Option<string>("--fail-on") { Description = "the least severity that fails the check (exit 1)", DefaultValueFactory = _ => "warning" };
         failOn.AcceptOnlyFromAmong("error", "warning", "note");
+        var fix = new Option<bool>("--fix") { Description = "rewrite what can be fixed in place (connection-string keywords, ini/json keys), print the unified diff, then check again" };
         var command = new Command("check",
             "Review connection limits across configuration files (appsettings, .env, PoolGuard and PgBouncer configs, Kubernetes manifests) against the database's capacity")
         {
-            paths, maxConnections, database, superuserReserved, reserve, format, failOn,
+            paths, maxConnections, database, superuserReserved, reserve, format, failOn, fix,
         };
         command.Validators.Add(result =>
         {
@@ -65,17 +67,31 @@ internal static class CheckCommand
                 budget = new ConnectionBudget(max, parse.GetValue(superuserReserved) ?? 3, parse.GetValue(reserve));
             }
             var given = parse.GetValue(paths) is { Length: > 0 } list ? list : ["."];
-            return Run(given, budget, parse.GetValue(format)!, parse.GetValue(failOn)!);
+            return Run(given, budget, parse.GetValue(format)!, parse.GetValue(failOn)!, parse.GetValue(fix));
         });
         return command;
     }
 
-    private static int Run(string[] paths, ConnectionBudget? budget, string format, string failOn)
+    private static int Run(string[] paths, ConnectionBudget? budget, string format, string failOn, bool fix)
     {
         CheckReport report;
         try
         {
-            report = CheckRun.Run(paths, budget);
+            if (!fix)
+            {
+                report = CheckRun.Run(paths, budget);
+            }
+            else
+            {
+                // The diff is the point of --fix for a person; beside json or sarif it goes to stderr, so stdout stays parseable.
+                var diffs = format == "text" ? Console.Out : Console.Error;
+                var fixedFiles = FixApplier.Fix(paths, budget, out report);
+                foreach (var file in fixedFiles)
+                {
+                    diffs.Write(file.Diff.EndsWith('\n') ? file.Diff : file.Diff + "\n");
+                }
+                diffs.WriteLine($"poolguard check --fix: {fixedFiles.Count} file(s) changed; checked again: {report.Findings.Count} finding(s) left");
+            }
         }
         catch (FileNotFoundException ex)
         {

@@ -161,4 +161,22 @@ public sealed class CheckCliTests : IDisposable
         Assert.Equal((2, 2), (check.ExitCode, init.ExitCode));
         Assert.Contains("'api=zero' is not name=instances", init.Stderr + init.Stdout, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Fix_rewrites_in_place_prints_a_unified_diff_without_passwords_and_exits_on_what_is_left()
+    {
+        App("orders-api", """{ "ConnectionStrings": { "Main": "Host=db;Database=shop;Username=orders;Password=hunter2" } }""");
+        App("reports", """{ "ConnectionStrings": { "Main": "Host=db;Database=shop;Username=reports;Pooling=false" } }""");
+
+        var result = await CheckAsync(_directory, "--max-connections", "50", "--fix");
+        var again = await CheckAsync(_directory, "--max-connections", "50");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("--- a/", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("+{ \"ConnectionStrings\": { \"Main\": \"Host=db;Database=shop;Username=orders;Password=***;Maximum Pool Size=23;Timeout=15\" } }", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 file(s) changed; checked again: 0 finding(s) left", result.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Password=hunter2;Maximum Pool Size=23", await File.ReadAllTextAsync(Path.Combine(_directory, "orders-api", "appsettings.json")), StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.ToString());
+    }
 }

@@ -44,7 +44,7 @@ public sealed class CheckRunTests
         Assert.Equal(Severity.Warning, finding.Severity);
         Assert.Equal((4, 13), (finding.Location.Line, finding.Location.Column));
         Assert.Contains("Npgsql's default of 100 per instance", finding.Message, StringComparison.Ordinal);
-        Assert.StartsWith("Maximum Pool Size=48 ", finding.Suggestion, StringComparison.Ordinal); // 97 usable, 2 pooled pools on db.internal:5432/shop
+        Assert.StartsWith("Maximum Pool Size=32 ", finding.Suggestion, StringComparison.Ordinal); // 97 usable over 3 pools on db.internal:5432, the unpooled one too
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class CheckRunTests
 
         Assert.Equal("2 pool(s) on db.internal:5432 can open 140 connections (orders-api 100 (default) + billing-worker 40, not counting 1 with no limit at all) > 97 usable (max_connections 100 − 3 superuser-reserved)",
             finding.Message);
-        Assert.Equal("at most 48 per application instance (97 usable over 2 instance(s)), or route them through PoolGuard with max_server_connections=97", finding.Suggestion);
+        Assert.Equal("at most 32 per application instance (97 usable over 3 instance(s)), or route them through PoolGuard with max_server_connections=97", finding.Suggestion);
         Assert.DoesNotContain(CheckRun.Run([Apps], new ConnectionBudget(200)).Findings, f => f.RuleId == RuleIds.FleetDemandExceedsCapacity);
     }
 

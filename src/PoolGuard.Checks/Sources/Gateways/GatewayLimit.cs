@@ -41,9 +41,14 @@ public sealed record GatewayLimit
     /// <summary>The port clients reach it on (listen_port): with the gateway's name, how applications' pools are seen to go through it.</summary>
     public int ListenPort { get; init; } = 6432;
 
+    /// <summary>The line a setting is written on, by model path ("MaxDbConnections", "Databases:app", "Section:pgbouncer"),
+    /// or null when it is not written: where `--fix` changes or adds it.</summary>
+    public Func<string, int?> LineOf { get; init; } = _ => null;
+
     /// <summary>One server's cap (<see cref="GatewayCapacity"/>) of a gateway configuration, found at <paramref name="location"/>.</summary>
-    internal static GatewayLimit Of(ServerCap cap, ConfigFile file, string kind, PoolGuardConfig config, Location location, Location waitTimeoutAt) => new()
+    internal static GatewayLimit Of(ServerCap cap, ConfigFile file, string kind, PoolGuardConfig config, Location location, Location waitTimeoutAt, Func<string, int?> lineOf) => new()
     {
+        LineOf = lineOf,
         Gateway = file.Application,
         Kind = kind,
         Location = location,

@@ -49,6 +49,7 @@ internal sealed class PgBouncerIniFile : IConfigReader
                     users++;
                     break;
             }
+            lines.TryAdd($"Section:{entry.Section}", entry.Line - 1); // a line added after this one lands just above the section's first key
         }
         if (diagnostics.Errors.Count > 0)
         {
@@ -65,7 +66,7 @@ internal sealed class PgBouncerIniFile : IConfigReader
             var line = lines.GetValueOrDefault(cap.DecidingSetting) is > 0 and var l ? l
                 : lines.GetValueOrDefault($"Databases:{cap.Databases[0]}") is > 0 and var d ? d : 1;
             inputs.Gateways.Add(GatewayLimit.Of(cap, file, "pgbouncer", config, new Location(file.Shown, line, 1),
-                new Location(file.Shown, lines.GetValueOrDefault(nameof(config.QueryWaitTimeout), 1), 1)));
+                new Location(file.Shown, lines.GetValueOrDefault(nameof(config.QueryWaitTimeout), 1), 1), path => lines.TryGetValue(path, out var at) ? at : null));
         }
     }
 

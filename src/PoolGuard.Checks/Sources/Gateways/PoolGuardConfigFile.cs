@@ -42,7 +42,7 @@ internal sealed class PoolGuardConfigFile : IConfigReader
         var lines = new SettingLines(file.Path, file.Shown);
         foreach (var cap in GatewayCapacity.PerServer(config))
         {
-            inputs.Gateways.Add(GatewayLimit.Of(cap, file, "poolguard", config, lines.Find(cap.DecidingSetting), lines.Find(nameof(config.QueryWaitTimeout))));
+            inputs.Gateways.Add(GatewayLimit.Of(cap, file, "poolguard", config, lines.Find(cap.DecidingSetting), lines.Find(nameof(config.QueryWaitTimeout)), lines.Written));
         }
     }
 }

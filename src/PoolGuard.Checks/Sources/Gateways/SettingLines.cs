@@ -13,6 +13,14 @@ internal sealed class SettingLines(string file, string shown)
 {
     private readonly string[] _lines = File.ReadAllLines(file);
 
+    /// <summary>The line of a top-level setting when it is written; null when it is not.</summary>
+    public int? Written(string modelPath)
+    {
+        var snake = Snake(modelPath);
+        var index = Array.FindIndex(_lines, l => l.Contains($"\"{modelPath}\"", StringComparison.Ordinal) || l.TrimStart().StartsWith(snake, StringComparison.OrdinalIgnoreCase));
+        return index >= 0 ? index + 1 : null;
+    }
+
     public Location Find(string modelPath)
     {
         var parts = modelPath.Split(':');
