@@ -10,7 +10,12 @@ namespace PoolGuard.Checks.Sources;
 internal static class ConnectionStrings
 {
     /// <summary>Whether a text is, by its form, a connection string to a PostgreSQL server.</summary>
-    public static bool Recognise(string text) => NpgsqlConnectionString.LooksLikeOne(text) || PostgresUri.LooksLikeOne(text);
+    public static bool Recognise(string text) => NpgsqlConnectionString.LooksLikeOne(text) || PostgresUri.LooksLikeOne(text) || LooksLikeLibpq(text);
+
+    /// <summary>A libpq keyword string, as psql and psycopg take it: <c>host=db port=5432 dbname=shop user=app</c>.</summary>
+    private static bool LooksLikeLibpq(string text) =>
+        !text.Contains(';', StringComparison.Ordinal) && text.Contains("host=", StringComparison.Ordinal)
+        && (text.Contains("dbname=", StringComparison.Ordinal) || text.Contains("user=", StringComparison.Ordinal));
 
     /// <summary>
     /// An application whose code builds its SQLAlchemy engine from a URL it reads at run time (os.environ[…]) and
@@ -47,6 +52,10 @@ internal static class ConnectionStrings
         if (PostgresUri.LooksLikeOne(text))
         {
             AddUri(text, location, application, name, inputs);
+        }
+        else if (LooksLikeLibpq(text))
+        {
+            AddLibpq(text, location, application, name, inputs);
         }
         else
         {
@@ -106,6 +115,28 @@ internal static class ConnectionStrings
             DefaultMaxPoolSize = sqlAlchemy ? Python.PythonSettingsFile.SqlAlchemyPoolSize + Python.PythonSettingsFile.SqlAlchemyMaxOverflow : null,
             WaitTimeout = Number("pool_timeout"),
             WaitSetting = "pool_timeout",
+        });
+    }
+
+    /// <summary>libpq has no pool: how many connections the application holds is its own code's business, so the pool's size is unknown here.</summary>
+    private static void AddLibpq(string text, Location location, string application, string name, CheckInputs inputs)
+    {
+        if (!Config.Values.ConnectionStringParser.TryParse(text, out var pairs, out var error))
+        {
+            inputs.Unreadable(location, $"{name}: {error}");
+            return;
+        }
+        var settings = pairs.GroupBy(p => p.Key.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        inputs.Pools.Add(new ClientPool
+        {
+            Application = application,
+            Name = name,
+            Location = location,
+            Driver = "libpq",
+            Server = $"{settings.GetValueOrDefault("host", "localhost").Split(',')[0]}:{settings.GetValueOrDefault("port", "5432").Split(',')[0]}",
+            Database = settings.GetValueOrDefault("dbname") ?? "(default)",
+            MaxSetting = "the application's own pool size",
+            Hint = "libpq keeps no pool: the code decides how many it opens",
         });
     }
 

@@ -15,14 +15,24 @@ internal static class NpgsqlConnectionString
     /// <summary>Npgsql's Timeout (seconds to open, including the wait for a free pooled connection) when none is set.</summary>
     public const int DefaultTimeoutSeconds = 15;
 
-    /// <summary>Whether a text is, by its keywords, a connection string to a PostgreSQL server.</summary>
+    /// <summary>Keywords only SQL Server's SqlClient takes: a .NET repository has those strings too, and they are not PostgreSQL's.</summary>
+    private static readonly string[] SqlServerOnly = ["initialcatalog", "datasource", "trustedconnection", "multipleactiveresultsets", "attachdbfilename", "trustservercertificate"];
+
+    /// <summary>Whether a text is, by its keywords, a connection string to a PostgreSQL server (and not to SQL Server).</summary>
     public static bool LooksLikeOne(string text)
     {
         if (!text.Contains('=', StringComparison.Ordinal) || !text.Contains(';', StringComparison.Ordinal))
         {
             return false;
         }
-        var keys = text.Split(';').Select(p => Key(p.Split('=')[0])).ToHashSet(StringComparer.Ordinal);
+        var pairs = text.Split(';').Select(p => (Key: Key(p.Split('=')[0]), Value: p.Contains('=', StringComparison.Ordinal) ? p[(p.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim() : "")).ToList();
+        var keys = pairs.Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        var server = pairs.FirstOrDefault(p => p.Key == "server").Value ?? "";
+        if (keys.Overlaps(SqlServerOnly) || server.StartsWith("tcp:", StringComparison.OrdinalIgnoreCase) || server.Contains('\\', StringComparison.Ordinal)
+            || server.Contains("(localdb)", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
         return (keys.Contains("host") || keys.Contains("server")) && (keys.Contains("database") || keys.Contains("username") || keys.Contains("userid"));
     }
 

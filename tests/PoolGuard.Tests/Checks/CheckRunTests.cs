@@ -85,4 +85,25 @@ public sealed class CheckRunTests
 
         Assert.Contains("/nonexistent/poolguard", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void SQL_Server_strings_are_not_PostgreSQL_pools_and_a_libpq_keyword_string_is_one_of_unknown_size()
+    {
+        using var repo = new CheckFolder()
+            .With("legacy/appsettings.json", """
+                { "ConnectionStrings": {
+                    "Sql": "Server=tcp:sql1,1433;Database=erp;User Id=erp;Max Pool Size=500",
+                    "Catalog": "Data Source=sql2;Initial Catalog=erp;Integrated Security=true",
+                    "Local": "Server=(localdb)\\mssqllocaldb;Database=erp;Trusted_Connection=True" } }
+                """)
+            .With("worker/.env", "PG_DSN=host=db port=5433 dbname=shop user=worker\n");
+
+        var report = CheckRun.Run([repo.Root], null);
+
+        var pool = Assert.Single(report.Pools);
+        Assert.Equal(("worker", "libpq", "db:5433", "shop"), (pool.Application, pool.Driver, pool.Server, pool.Database));
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(RuleIds.NoExplicitMaximum, finding.RuleId);
+        Assert.Contains("libpq keeps no pool", finding.Message, StringComparison.Ordinal);
+    }
 }
