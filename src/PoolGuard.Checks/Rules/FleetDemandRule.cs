@@ -23,6 +23,7 @@ public sealed class FleetDemandRule : ICheckRule
                 continue;
             }
             var largest = demand.Parts.MaxBy(p => p.Total)!;
+            var share = PerInstanceShare(context, demand.Server, budget);
             yield return new Finding(Id, Severity.Error, largest.Location,
                 $"{Contributors(demand)} on {context.ServerName(demand.Server)} can open {demand.Total} connections ({demand.Spelled()}) > {budget}",
                 Suggestion(context, demand, budget))
@@ -30,7 +31,7 @@ public sealed class FleetDemandRule : ICheckRule
                 Subject = demand.Server,
                 // While the gateways alone are over, the applications' share is not known yet: PG004's fix comes first.
                 Fixes = demand.Parts.Where(p => p.Gateway).Sum(p => p.Total) >= budget.Usable ? []
-                    : [.. Oversized(context, demand.Server, PerInstanceShare(context, demand.Server, budget)).SelectMany(p => Fix.PoolSize(p, PerInstanceShare(context, demand.Server, budget)))],
+                    : [.. Oversized(context, demand.Server, share).SelectMany(p => Fix.PoolSize(p, share))],
             };
         }
     }
@@ -50,7 +51,8 @@ public sealed class FleetDemandRule : ICheckRule
             return $"lower the gateways' caps first: they alone can open {gateways} of the {budget.Usable} usable (PG004 says by how much)";
         }
         var share = PerInstanceShare(context, demand.Server, budget);
-        return $"at most {share} per application instance ({budget.Usable} usable over {Instances(context, demand.Server)} instance(s)), "
+        var left = gateways > 0 ? $"{budget.Usable - gateways} left after the gateways' {gateways}" : $"{budget.Usable} usable";
+        return $"at most {share} per application instance ({left} over {Instances(context, demand.Server)} instance(s)), "
             + $"or route them through PoolGuard with max_server_connections={budget.Usable}";
     }
 

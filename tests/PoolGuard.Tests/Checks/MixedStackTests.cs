@@ -72,6 +72,7 @@ public sealed class MixedStackTests
         var demand = Assert.Single(report.Findings, f => f.RuleId == RuleIds.FleetDemandExceedsCapacity);
         Assert.Equal("4 pool(s) and 1 gateway(s) on db.internal:5432 can open 185 connections (inventory 30 × 3 + pricing 20 × 2 + reports 30 + pgbouncer 15 + catalog 10 (default), "
             + "not counting 1 with no limit at all and 1 pool(s) of unknown size) > 117 usable (max_connections 120 − 3 superuser-reserved)", demand.Message);
+        Assert.StartsWith("at most 10 per application instance (102 left after the gateways' 15 over 10 instance(s))", demand.Suggestion, StringComparison.Ordinal);
         var held = Assert.Single(report.Findings, f => f.RuleId == RuleIds.MinimumPoolsStarveOthers);
         Assert.Equal(Severity.Error, held.Severity);
         Assert.StartsWith("minimum pools keep 140 idle connection(s) open on db.internal:5432 (inventory 30 × 3 + pricing 20 × 2 + catalog 10)", held.Message, StringComparison.Ordinal);
