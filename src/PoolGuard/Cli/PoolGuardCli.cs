@@ -13,6 +13,7 @@ internal static class PoolGuardCli
         root.Subcommands.Add(MonitoringCommand.Create());
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
+        root.Subcommands.Add(LoadTestCommand.Create());
         return root;
     }
 }

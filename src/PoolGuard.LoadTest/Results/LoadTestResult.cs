@@ -1,0 +1,43 @@
+using HdrHistogram;
+
+namespace PoolGuard.LoadTest.Results;
+
+/// <summary>Latency percentiles in milliseconds.</summary>
+public sealed record Percentiles(double P50, double P90, double P95, double P99, double Max)
+{
+    public static Percentiles Of(HistogramBase histogram) => histogram.TotalCount == 0
+        ? new Percentiles(0, 0, 0, 0, 0)
+        : new Percentiles(Ms(histogram.GetValueAtPercentile(50)), Ms(histogram.GetValueAtPercentile(90)), Ms(histogram.GetValueAtPercentile(95)),
+            Ms(histogram.GetValueAtPercentile(99)), Ms(histogram.GetMaxValue()));
+
+    private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
+}
+
+/// <summary>One second of the run: when (seconds from the start), how many transactions, their latencies, errors, and how many clients ran.</summary>
+public sealed record IntervalResult(double At, long Transactions, double Tps, Percentiles Latency, long Errors, int Clients, long Dropped);
+
+/// <summary>What a load test measured.</summary>
+public sealed record LoadTestResult
+{
+    public required string Workload { get; init; }
+
+    /// <summary>closed (N concurrent clients) or open (a target arrival rate).</summary>
+    public required string Model { get; init; }
+    public required string Endpoint { get; init; }
+    public int Clients { get; init; }
+    public double? Rate { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public double DurationSeconds { get; init; }
+    public long Transactions { get; init; }
+    public double Tps { get; init; }
+    public required Percentiles Latency { get; init; }
+    public long Errors { get; init; }
+    public IReadOnlyDictionary<string, long> ErrorsByCode { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>Open model: arrivals that found every client busy and the queue full, so they never ran (k6's dropped_iterations).</summary>
+    public long Dropped { get; init; }
+    public IReadOnlyList<IntervalResult> Intervals { get; init; } = [];
+
+    /// <summary>The errors' share of all attempts (transactions + errors), in percent.</summary>
+    public double ErrorRate => Transactions + Errors == 0 ? 0 : 100.0 * Errors / (Transactions + Errors);
+}

@@ -1,0 +1,21 @@
+namespace PoolGuard.LoadTest.Running;
+
+/// <summary>
+/// How to load: a closed model (<see cref="Clients"/> concurrent clients, each starting its next transaction when the
+/// last ends) or, with a <see cref="Rate"/>, an open model (arrivals at that rate whatever the endpoint does, at most
+/// <see cref="Clients"/> in flight; latency measured from each arrival's intended start, so queueing is not hidden).
+/// </summary>
+/// <param name="Endpoint">How the endpoint is named in results (host:port/database, never the password).</param>
+public sealed record LoadPlan(string Endpoint, int Clients, TimeSpan Duration, double? Rate = null)
+{
+    public string Model => Rate is null ? "closed" : "open";
+
+    /// <summary>After the duration, in-flight transactions get this long to finish before they are cancelled.</summary>
+    public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the clients get to open their connections before the clock starts anyway.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the live line and the series get a point.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+}

@@ -1,0 +1,262 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Npgsql;
+using PoolGuard.LoadTest.Results;
+using PoolGuard.LoadTest.Workloads;
+
+namespace PoolGuard.LoadTest.Running;
+
+/// <summary>
+/// Runs a workload against an endpoint under a <see cref="LoadPlan"/>: prepares it (a setup problem throws
+/// <see cref="LoadTestSetupException"/> before any load), starts the clients, reports one <see cref="IntervalResult"/>
+/// per interval as it goes, and returns the whole result. A failed transaction is counted by SQLSTATE and the client
+/// carries on (on a new connection when the old one broke); it never stops the run.
+/// </summary>
+public static class LoadRunner
+{
+    private static readonly TimeSpan Backoff = TimeSpan.FromMilliseconds(100);
+
+    public static async Task<LoadTestResult> RunAsync(IWorkload workload, NpgsqlDataSource dataSource, LoadPlan plan,
+        Action<IntervalResult>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await workload.PrepareAsync(dataSource, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or SocketException)
+        {
+            throw new LoadTestSetupException($"cannot run {workload.Name} on {plan.Endpoint}: {ex.Message}", ex);
+        }
+
+        var recorder = new LatencyRecorder();
+        var run = new RunState(plan.Clients);
+        using var hardStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Channel<long>? arrivals = plan.Rate is null ? null : Channel.CreateBounded<long>(new BoundedChannelOptions(plan.Clients) { SingleWriter = true });
+
+        // Every client opens its connection before the clock starts: connecting is not what the run measures
+        // (connect-storm measures it per transaction), and arrivals must not find clients still logging in.
+        var clients = Enumerable.Range(0, plan.Clients)
+            .Select(i => Task.Run(() => ClientAsync(workload, dataSource, i, recorder, run, arrivals, hardStop.Token), CancellationToken.None)).ToList();
+        await Task.WhenAny(run.AllReady.Task, Task.Delay(plan.ConnectTimeout, cancellationToken)).ConfigureAwait(false);
+        var startedAt = DateTimeOffset.UtcNow;
+        var start = Stopwatch.GetTimestamp();
+        var end = start + (long)(plan.Duration.TotalSeconds * Stopwatch.Frequency);
+        run.Go.TrySetResult(end);
+        var scheduler = arrivals is null ? Task.CompletedTask : Task.Run(() => ScheduleAsync(arrivals.Writer, plan.Rate!.Value, start, end, run, hardStop.Token), CancellationToken.None);
+
+        var intervals = new List<IntervalResult>();
+        var last = start;
+        long droppedBefore = 0;
+        while (Stopwatch.GetTimestamp() < end && !cancellationToken.IsCancellationRequested)
+        {
+            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), end);
+            try
+            {
+                await Task.Delay(remaining < plan.Interval ? remaining : plan.Interval, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            var now = Stopwatch.GetTimestamp();
+            intervals.Add(Point(recorder, run, start, last, now, plan.Clients, ref droppedBefore));
+            progress?.Invoke(intervals[^1]);
+            last = now;
+        }
+        run.Stopping = true;
+        await scheduler.ConfigureAwait(false);
+        var all = Task.WhenAll(clients);
+        if (await Task.WhenAny(all, Task.Delay(plan.Grace, CancellationToken.None)).ConfigureAwait(false) != all)
+        {
+            await hardStop.CancelAsync().ConfigureAwait(false);
+        }
+        await all.ConfigureAwait(false);
+        var finished = Stopwatch.GetTimestamp();
+        recorder.Interval(); // what finished in the grace counts in the totals, not as a point of its own
+        var elapsed = Stopwatch.GetElapsedTime(start, Math.Min(finished, end)).TotalSeconds;
+        var total = recorder.Total;
+        return new LoadTestResult
+        {
+            Workload = workload.Name,
+            Model = plan.Model,
+            Endpoint = plan.Endpoint,
+            Clients = plan.Clients,
+            Rate = plan.Rate,
+            StartedAt = startedAt,
+            DurationSeconds = Math.Round(elapsed, 3),
+            Transactions = total.TotalCount,
+            Tps = elapsed > 0 ? Math.Round(total.TotalCount / elapsed, 1) : 0,
+            Latency = Percentiles.Of(total),
+            Errors = recorder.ErrorCount,
+            ErrorsByCode = new Dictionary<string, long>(recorder.Errors),
+            Dropped = run.Dropped,
+            Intervals = intervals,
+        };
+    }
+
+    private static IntervalResult Point(LatencyRecorder recorder, RunState run, long start, long from, long to, int clients, ref long droppedBefore)
+    {
+        var interval = recorder.Interval();
+        var seconds = Stopwatch.GetElapsedTime(from, to).TotalSeconds;
+        var errors = recorder.ErrorCount;
+        var point = new IntervalResult(Math.Round(Stopwatch.GetElapsedTime(start, to).TotalSeconds, 3), interval.TotalCount,
+            seconds > 0 ? Math.Round(interval.TotalCount / seconds, 1) : 0, Percentiles.Of(interval), errors - run.ErrorsBefore, clients, run.Dropped - droppedBefore);
+        run.ErrorsBefore = errors;
+        droppedBefore = run.Dropped;
+        return point;
+    }
+
+    /// <summary>Open model: each arrival's intended start time, at the rate; an arrival that finds the queue full is dropped, not delayed.</summary>
+    private static async Task ScheduleAsync(ChannelWriter<long> arrivals, double rate, long start, long end, RunState run, CancellationToken cancellationToken)
+    {
+        var ticksPerArrival = Stopwatch.Frequency / rate;
+        long issued = 0;
+        try
+        {
+            while (!run.Stopping && !cancellationToken.IsCancellationRequested)
+            {
+                var now = Stopwatch.GetTimestamp();
+                if (now >= end)
+                {
+                    break;
+                }
+                var due = (long)((now - start) / ticksPerArrival) + 1;
+                for (; issued < due; issued++)
+                {
+                    if (!arrivals.TryWrite(start + (long)(issued * ticksPerArrival)))
+                    {
+                        Interlocked.Increment(ref run.Dropped);
+                    }
+                }
+                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            arrivals.TryComplete();
+        }
+    }
+
+    private static async Task ClientAsync(IWorkload workload, NpgsqlDataSource dataSource, int index, LatencyRecorder recorder, RunState run,
+        Channel<long>? arrivals, CancellationToken cancellationToken)
+    {
+        WorkerState? state = null;
+        try
+        {
+            try
+            {
+                state = await workload.StartWorkerAsync(dataSource, index, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Failure(ex) is not null)
+            {
+                // counted once the run is on: the loop below tries again
+            }
+            run.Ready();
+            var end = await run.Go.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            while (!run.Stopping && !cancellationToken.IsCancellationRequested)
+            {
+                if (state is null)
+                {
+                    try
+                    {
+                        state = await workload.StartWorkerAsync(dataSource, index, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (Failure(ex) is { } code)
+                    {
+                        recorder.Error(code);
+                        await Pause(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                long intended;
+                if (arrivals is null)
+                {
+                    intended = Stopwatch.GetTimestamp();
+                    if (intended >= end)
+                    {
+                        break;
+                    }
+                }
+                else if (!await arrivals.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false) || !arrivals.Reader.TryRead(out intended))
+                {
+                    break;
+                }
+                try
+                {
+                    await state.RunAsync(cancellationToken).ConfigureAwait(false);
+                    recorder.Record(intended, Stopwatch.GetTimestamp());
+                    if (arrivals is null)
+                    {
+                        await state.BetweenAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (PostgresException ex)
+                {
+                    recorder.Error(ex.SqlState);
+                }
+                catch (Exception ex) when (Failure(ex) is { } code)
+                {
+                    recorder.Error(code);
+                    await state.DisposeAsync().ConfigureAwait(false);
+                    state = null; // the connection is gone: the next round opens a new one
+                    await Pause(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            if (state is not null)
+            {
+                await state.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The SQLSTATE a failure is counted under: the server's, 08006 for a broken or refused connection, 57014 for a timeout.</summary>
+    private static string? Failure(Exception ex) => ex switch
+    {
+        PostgresException postgres => postgres.SqlState,
+        NpgsqlException { InnerException: TimeoutException } or TimeoutException => "57014",
+        NpgsqlException or SocketException or IOException => "08006",
+        _ => null,
+    };
+
+    private static async Task Pause(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Backoff, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private sealed class RunState(int clients)
+    {
+        private int _notReady = clients;
+        public volatile bool Stopping;
+        public long Dropped;
+        public long ErrorsBefore;
+
+        public TaskCompletionSource AllReady { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The run's end (a Stopwatch timestamp), once every client is ready or the connect timeout passed.</summary>
+        public TaskCompletionSource<long> Go { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Ready()
+        {
+            if (Interlocked.Decrement(ref _notReady) == 0)
+            {
+                AllReady.TrySetResult();
+            }
+        }
+    }
+}

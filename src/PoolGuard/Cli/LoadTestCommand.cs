@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+using PoolGuard.LoadTest.Results;
+using PoolGuard.LoadTest.Running;
+using PoolGuard.LoadTest.Workloads;
+
+namespace PoolGuard.Cli;
+
+/// <summary>
+/// `poolguard loadtest WORKLOAD --connection CONNSTRING [--clients N | --rate R] [--duration 30s] [--threshold …]
+/// [--json FILE] [--init --scale N]`: load against any PostgreSQL endpoint, directly or through a gateway.
+/// Exit code: 0 every threshold holds, 1 a threshold was crossed, 2 a usage error or an endpoint that cannot run the
+/// workload (unreachable, refused, tables missing) — found before any load.
+/// </summary>
+internal static class LoadTestCommand
+{
+    private static readonly Dictionary<string, Func<IWorkload>> Workloads = new(StringComparer.Ordinal)
+    {
+        ["select-only"] = () => new SelectOnlyWorkload(),
+        ["tpcb-like"] = () => new TpcbLikeWorkload(),
+        ["connect-storm"] = () => new ConnectStormWorkload(),
+        ["hold"] = () => new HoldWorkload(),
+    };
+
+    public static Command Create()
+    {
+        var workload = new Argument<string>("WORKLOAD") { Description = "select-only, tpcb-like, connect-storm or hold" };
+        workload.AcceptOnlyFromAmong([.. Workloads.Keys]);
+        var connection = new Option<string>("--connection", "-c") { Description = "an Npgsql connection string or a postgresql:// URI (password from PGPASSWORD)", Required = true };
+        var clients = new Option<int>("--clients") { Description = "concurrent clients (closed model), or the most in flight with --rate", DefaultValueFactory = _ => 8 };
+        var rate = new Option<double?>("--rate") { Description = "open model: transactions started per second whatever the endpoint does; latency counts from each intended start" };
+        var duration = new Option<string>("--duration", "-d") { Description = "how long: 30s, 2m, 500ms", DefaultValueFactory = _ => "30s" };
+        var thresholds = new Option<string[]>("--threshold") { Description = "a condition that must hold, e.g. p99<50ms, tps>2000, errors<0.1% (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var json = new Option<string?>("--json") { Description = "write the result (totals and one point per second) to this file" };
+        var init = new Option<bool>("--init") { Description = "create and fill the pgbench tables first (select-only, tpcb-like)" };
+        var scale = new Option<int>("--scale") { Description = "with --init: 100,000 accounts per unit", DefaultValueFactory = _ => 1 };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "no live line" };
+        var command = new Command("loadtest", "Load a PostgreSQL endpoint (directly or through PoolGuard) and measure throughput, latency percentiles and errors")
+        {
+            workload, connection, clients, rate, duration, thresholds, json, init, scale, quiet,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(clients) is not null && result.GetValue(clients) < 1)
+            {
+                result.AddError("--clients must be at least 1");
+            }
+            if (result.GetValue(rate) is <= 0)
+            {
+                result.AddError("--rate must be above 0");
+            }
+            if (result.GetResult(scale) is not null && result.GetValue(scale) < 1)
+            {
+                result.AddError("--scale must be at least 1");
+            }
+            if (result.GetResult(duration) is not null && ParseDuration(result.GetValue(duration)!) is null)
+            {
+                result.AddError($"--duration '{result.GetValue(duration)}' is not a duration: write 30s, 2m or 500ms");
+            }
+            foreach (var text in result.GetValue(thresholds) ?? [])
+            {
+                if (!Threshold.TryParse(text, out _, out var problem))
+                {
+                    result.AddError($"--threshold {problem}");
+                }
+            }
+        });
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            Workloads[parse.GetValue(workload)!](), parse.GetValue(connection)!, parse.GetValue(clients), parse.GetValue(rate),
+            ParseDuration(parse.GetValue(duration)!)!.Value,
+            [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
+            parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, TimeSpan duration,
+        IReadOnlyList<Threshold> thresholds, string? jsonFile, int? initScale, bool quiet, CancellationToken cancellationToken)
+    {
+        if (!PoolGuard.LoadTest.Running.Endpoint.TryParse(connection, out var endpoint, out var problem))
+        {
+            Console.Error.WriteLine($"poolguard loadtest: {problem}");
+            return ExitCodes.InvalidConfig;
+        }
+        var builder = new NpgsqlConnectionStringBuilder(endpoint!.ConnectionString)
+        {
+            ApplicationName = $"poolguard loadtest {workload.Name}",
+            MaxPoolSize = clients + 2,
+            Timeout = 15,
+            // connect-storm measures the connection itself: no pool may hide it.
+            Pooling = workload is not ConnectStormWorkload,
+        };
+        await using var dataSource = NpgsqlDataSource.Create(builder);
+        try
+        {
+            if (initScale is { } scale)
+            {
+                await PgbenchTables.InitialiseAsync(dataSource, scale, step => Console.Error.WriteLine($"poolguard loadtest --init: {step}"), cancellationToken).ConfigureAwait(false);
+            }
+            var plan = new LoadPlan(endpoint.Display, clients, duration, rate);
+            Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {(rate is { } r ? $"open model at {r.ToString(CultureInfo.InvariantCulture)}/s with at most {clients} in flight" : $"{clients} client(s)")} for {duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            var live = quiet ? null : (Action<IntervalResult>)(point => Console.Error.WriteLine(LoadTestText.Point(point)));
+            var result = await LoadRunner.RunAsync(workload, dataSource, plan, live, cancellationToken).ConfigureAwait(false);
+            var verdicts = thresholds.Select(t => (Threshold: t, Passed: t.Passes(result), Measured: t.Measure(result))).ToList();
+            Console.Out.Write(LoadTestText.Summary(result, verdicts));
+            if (jsonFile is not null)
+            {
+                await File.WriteAllTextAsync(jsonFile, JsonSerializer.Serialize(new LoadTestDocument(result, [.. verdicts.Select(v => new ThresholdDocument(v.Threshold.Text, v.Measured, v.Passed))]),
+                    LoadTestJsonContext.Default.LoadTestDocument) + "\n", cancellationToken).ConfigureAwait(false);
+            }
+            return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+        catch (LoadTestSetupException ex)
+        {
+            Console.Error.WriteLine($"poolguard loadtest: {ex.Message}");
+            return ExitCodes.InvalidConfig;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            Console.Error.WriteLine($"poolguard loadtest: {endpoint.Display}: {ex.Message}");
+            return ExitCodes.InvalidConfig;
+        }
+    }
+
+    /// <summary>30s, 2m, 1h, 500ms, or plain seconds.</summary>
+    internal static TimeSpan? ParseDuration(string text)
+    {
+        var units = new (string Suffix, double Seconds)[] { ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("", 1) };
+        foreach (var (suffix, seconds) in units)
+        {
+            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0)
+            {
+                return TimeSpan.FromSeconds(value * seconds);
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>`loadtest --json`: the result and each threshold's verdict.</summary>
+internal sealed record LoadTestDocument(LoadTestResult Result, IReadOnlyList<ThresholdDocument> Thresholds);
+
+internal sealed record ThresholdDocument(string Threshold, double Measured, bool Passed);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(LoadTestDocument))]
+internal sealed partial class LoadTestJsonContext : JsonSerializerContext;

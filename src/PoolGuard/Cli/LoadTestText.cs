@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text;
+using PoolGuard.LoadTest.Results;
+
+namespace PoolGuard.Cli;
+
+/// <summary>The live line (one per second, to stderr) and the summary of a load test.</summary>
+internal static class LoadTestText
+{
+    public static string Point(IntervalResult point) => string.Create(CultureInfo.InvariantCulture,
+        $"[{point.At,6:0.0}s] {point.Tps,9:0.0} tps  p50 {point.Latency.P50,7:0.000} ms  p95 {point.Latency.P95,7:0.000} ms  p99 {point.Latency.P99,7:0.000} ms  errors {point.Errors}{(point.Dropped > 0 ? $"  dropped {point.Dropped}" : "")}");
+
+    public static string Summary(LoadTestResult result, IReadOnlyList<(Threshold Threshold, bool Passed, double Measured)> verdicts)
+    {
+        var text = new StringBuilder();
+        var model = result.Rate is { } rate ? $"open model, {rate} arrivals/s, at most {result.Clients} in flight" : $"closed model, {result.Clients} client(s)";
+        text.Append(CultureInfo.InvariantCulture, $"{result.Workload} on {result.Endpoint} ({model}), {result.DurationSeconds:0.0} s\n");
+        text.Append(CultureInfo.InvariantCulture, $"  transactions  {result.Transactions}  ({result.Tps:0.0} per second)\n");
+        text.Append(CultureInfo.InvariantCulture,
+            $"  latency       p50 {result.Latency.P50:0.000} ms  p90 {result.Latency.P90:0.000} ms  p95 {result.Latency.P95:0.000} ms  p99 {result.Latency.P99:0.000} ms  max {result.Latency.Max:0.000} ms\n");
+        var codes = string.Join(", ", result.ErrorsByCode.OrderByDescending(e => e.Value).Select(e => $"{e.Key} × {e.Value}"));
+        text.Append(CultureInfo.InvariantCulture, $"  errors        {result.Errors} ({result.ErrorRate:0.###} %){(codes.Length > 0 ? $": {codes}" : "")}\n");
+        if (result.Rate is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  dropped       {result.Dropped} arrival(s) found every client busy\n");
+        }
+        foreach (var (threshold, passed, measured) in verdicts)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {(passed ? "ok    " : "FAILED")} {threshold.Text} (measured {measured:0.###})\n");
+        }
+        return text.ToString();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text.Json;
+using PoolGuard.IntegrationTests.Infrastructure;
+
+namespace PoolGuard.IntegrationTests.LoadTest;
+
+/// <summary>
+/// `poolguard loadtest` as a user runs it: the real executable against the sandbox PostgreSQL, each workload briefly,
+/// its counts checked against what the database itself recorded, thresholds and setup errors by exit code.
+/// </summary>
+public sealed class LoadTestCliTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
+    private readonly string _database = $"loadtest_{Guid.NewGuid():N}"[..24];
+    private readonly string _directory = Directory.CreateTempSubdirectory("poolguard-loadtest-").FullName;
+    private bool _created;
+
+    public async Task InitializeAsync()
+    {
+        if (PgSandbox.SuperuserConnectionString is null)
+        {
+            return;
+        }
+        await using var superuser = await PgSandbox.OpenSuperuserAsync();
+        await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE {_database} OWNER {PgSandbox.Roles.App}", superuser);
+        await create.ExecuteNonQueryAsync();
+        _created = true;
+    }
+
+    public async Task DisposeAsync()
+    {
+        Directory.Delete(_directory, recursive: true);
+        if (_created)
+        {
+            await using var superuser = await PgSandbox.OpenSuperuserAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)", superuser);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private string Connection(string? database = null) =>
+        $"Host={PgSandbox.Host};Port={PgSandbox.Port};Database={database ?? _database};Username={PgSandbox.Roles.App}";
+
+    private static Task<ProcessResult> LoadTestAsync(string password, params string[] arguments) =>
+        ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "loadtest", .. arguments], Bound, ProcessRunner.PgEnvironment(password));
+
+    private async Task<JsonElement> ResultAsync(string file) => JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.GetProperty("result");
+
+    [SkippableFact]
+    public async Task Tpcb_like_after_init_records_exactly_as_many_transactions_as_rows_it_added_to_the_history()
+    {
+        PgSandbox.Require();
+        var json = Path.Combine(_directory, "tpcb.json");
+
+        var run = await LoadTestAsync(PgSandbox.Roles.AppPassword, "tpcb-like", "-c", Connection(), "--init", "--scale", "1", "--clients", "3", "-d", "2s", "--json", json, "-q");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var result = await ResultAsync(json);
+        await using var superuser = await PgSandbox.OpenSuperuserAsync();
+        superuser.ChangeDatabase(_database);
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pgbench_history", superuser);
+        var rows = (long)(await count.ExecuteScalarAsync())!;
+        Assert.True(rows > 0, run.ToString());
+        Assert.Equal(rows, result.GetProperty("transactions").GetInt64());
+        Assert.Equal(0, result.GetProperty("errors").GetInt64());
+        Assert.Contains("--init: primary keys and ANALYZE", run.Stderr, StringComparison.Ordinal);
+        Assert.True(result.GetProperty("intervals").GetArrayLength() >= 1);
+    }
+
+    [SkippableFact]
+    public async Task Select_only_counts_transactions_with_percentiles_and_a_threshold_that_must_fail_exits_1()
+    {
+        PgSandbox.Require();
+        var json = Path.Combine(_directory, "select.json");
+
+        var passed = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "--clients", "2", "-d", "2s", "--json", json,
+            "--threshold", "errors==0", "--threshold", "p99<5s");
+        var failed = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "--clients", "1", "-d", "1s", "--threshold", "tps>100000000", "-q");
+
+        Assert.True(passed.ExitCode == 0, passed.ToString());
+        var result = await ResultAsync(json);
+        Assert.True(result.GetProperty("transactions").GetInt64() > 100, passed.ToString());
+        var latency = result.GetProperty("latency");
+        Assert.True(latency.GetProperty("p50").GetDouble() <= latency.GetProperty("p99").GetDouble());
+        Assert.Contains("tps  p50", passed.Stderr, StringComparison.Ordinal); // the live line
+        Assert.Contains("ok     p99<5s", passed.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, failed.ExitCode);
+        Assert.Contains("FAILED tps>100000000", failed.Stdout, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Connect_storm_opens_a_real_connection_per_transaction_and_hold_keeps_one_per_client()
+    {
+        PgSandbox.Require();
+        var sessionsBefore = await PgSandbox.ScalarAsync<long>("SELECT sessions FROM pg_stat_database WHERE datname = $1", _database);
+        var storm = Path.Combine(_directory, "storm.json");
+        var hold = Path.Combine(_directory, "hold.json");
+
+        var stormRun = await LoadTestAsync(PgSandbox.Roles.AppPassword, "connect-storm", "-c", Connection(), "--clients", "2", "-d", "1s", "--json", storm, "-q");
+        var sessions = await PgSandbox.ScalarAsync<long>("SELECT sessions FROM pg_stat_database WHERE datname = $1", _database) - sessionsBefore;
+        var holdRun = await LoadTestAsync(PgSandbox.Roles.AppPassword, "hold", "-c", Connection(), "--clients", "3", "-d", "2.5s", "--json", hold, "-q");
+
+        Assert.True(stormRun.ExitCode == 0, stormRun.ToString());
+        var connects = (await ResultAsync(storm)).GetProperty("transactions").GetInt64();
+        Assert.True(connects > 0 && sessions >= connects, $"{connects} transactions, {sessions} sessions");
+        Assert.True(holdRun.ExitCode == 0, holdRun.ToString());
+        Assert.InRange((await ResultAsync(hold)).GetProperty("transactions").GetInt64(), 3 * 2, 3 * 4); // a check per client per second
+    }
+
+    [SkippableFact]
+    public async Task The_open_model_starts_arrivals_at_the_rate_whatever_the_endpoint_does()
+    {
+        PgSandbox.Require();
+        var json = Path.Combine(_directory, "open.json");
+
+        var run = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "--rate", "200", "--clients", "4", "-d", "2s", "--json", json, "-q");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var result = await ResultAsync(json);
+        Assert.Equal("open", result.GetProperty("model").GetString());
+        Assert.InRange(result.GetProperty("transactions").GetInt64(), 360, 440); // 200/s for 2 s
+        Assert.Equal(0, result.GetProperty("dropped").GetInt64());
+    }
+
+    [SkippableFact]
+    public async Task An_endpoint_that_cannot_run_the_workload_exits_2_before_any_load_with_the_reason()
+    {
+        PgSandbox.Require();
+
+        var noTables = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection(), "-d", "1s");
+        var refused = await LoadTestAsync("not-the-password", "select-only", "-c", Connection("pgbench"), "-d", "1s");
+        var unreachable = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", $"Host=127.0.0.1;Port=1;Database=x;Username={PgSandbox.Roles.App}", "-d", "1s");
+        var badThreshold = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "--threshold", "p99<50");
+
+        Assert.Equal(2, noTables.ExitCode);
+        Assert.Contains("the pgbench tables are not there", noTables.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("28P01", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-password", refused.Stderr + refused.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, unreachable.ExitCode);
+        Assert.Contains("127.0.0.1:1/x", unreachable.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, badThreshold.ExitCode);
+        Assert.Contains("a latency takes ms, s or us", badThreshold.Stderr + badThreshold.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", noTables.Stderr + refused.Stderr + unreachable.Stderr, StringComparison.Ordinal); // no stack trace
+    }
+}
