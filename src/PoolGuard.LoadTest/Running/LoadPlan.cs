@@ -13,6 +13,9 @@ public sealed record LoadPlan(string Endpoint, int Clients, TimeSpan Duration, d
     /// <summary>After the duration, in-flight transactions get this long to finish before they are cancelled.</summary>
     public TimeSpan Grace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The same load, unmeasured, before the clock starts: the generator's JIT and the server's caches warm up.</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.Zero;
+
     /// <summary>How long the clients get to open their connections before the clock starts anyway.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

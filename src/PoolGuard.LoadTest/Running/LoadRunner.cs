@@ -39,11 +39,17 @@ public static class LoadRunner
         var clients = Enumerable.Range(0, plan.Clients)
             .Select(i => Task.Run(() => ClientAsync(workload, dataSource, i, recorder, run, arrivals, hardStop.Token), CancellationToken.None)).ToList();
         await Task.WhenAny(run.AllReady.Task, Task.Delay(plan.ConnectTimeout, cancellationToken)).ConfigureAwait(false);
-        var startedAt = DateTimeOffset.UtcNow;
-        var start = Stopwatch.GetTimestamp();
+        // The warm-up runs the same load unmeasured (the JIT, the server's caches); the clock starts after it.
+        var warmFrom = Stopwatch.GetTimestamp();
+        var start = warmFrom + (long)(plan.Warmup.TotalSeconds * Stopwatch.Frequency);
         var end = start + (long)(plan.Duration.TotalSeconds * Stopwatch.Frequency);
-        run.Go.TrySetResult(end);
-        var scheduler = arrivals is null ? Task.CompletedTask : Task.Run(() => ScheduleAsync(arrivals.Writer, plan.Rate!.Value, start, end, run, hardStop.Token), CancellationToken.None);
+        run.Go.TrySetResult(new RunWindow(start, end));
+        var scheduler = arrivals is null ? Task.CompletedTask : Task.Run(() => ScheduleAsync(arrivals.Writer, plan.Rate!.Value, warmFrom, start, end, run, hardStop.Token), CancellationToken.None);
+        if (plan.Warmup > TimeSpan.Zero)
+        {
+            await Task.WhenAny(Task.Delay(plan.Warmup, cancellationToken)).ConfigureAwait(false); // cancelled: the loop below ends at once
+        }
+        var startedAt = DateTimeOffset.UtcNow;
 
         var intervals = new List<IntervalResult>();
         var last = start;
@@ -108,7 +114,7 @@ public static class LoadRunner
     }
 
     /// <summary>Open model: each arrival's intended start time, at the rate; an arrival that finds the queue full is dropped, not delayed.</summary>
-    private static async Task ScheduleAsync(ChannelWriter<long> arrivals, double rate, long start, long end, RunState run, CancellationToken cancellationToken)
+    private static async Task ScheduleAsync(ChannelWriter<long> arrivals, double rate, long start, long measureFrom, long end, RunState run, CancellationToken cancellationToken)
     {
         var ticksPerArrival = Stopwatch.Frequency / rate;
         long issued = 0;
@@ -124,7 +130,8 @@ public static class LoadRunner
                 var due = (long)((now - start) / ticksPerArrival) + 1;
                 for (; issued < due; issued++)
                 {
-                    if (!arrivals.TryWrite(start + (long)(issued * ticksPerArrival)))
+                    var intended = start + (long)(issued * ticksPerArrival);
+                    if (!arrivals.TryWrite(intended) && intended >= measureFrom)
                     {
                         Interlocked.Increment(ref run.Dropped);
                     }
@@ -156,7 +163,7 @@ public static class LoadRunner
                 // counted once the run is on: the loop below tries again
             }
             run.Ready();
-            var end = await run.Go.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var (measureFrom, end) = await run.Go.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             while (!run.Stopping && !cancellationToken.IsCancellationRequested)
             {
                 if (state is null)
@@ -167,7 +174,10 @@ public static class LoadRunner
                     }
                     catch (Exception ex) when (Failure(ex) is { } code)
                     {
-                        recorder.Error(code);
+                        if (Stopwatch.GetTimestamp() >= measureFrom)
+                        {
+                            recorder.Error(code);
+                        }
                         await Pause(cancellationToken).ConfigureAwait(false);
                         continue;
                     }
@@ -185,22 +195,32 @@ public static class LoadRunner
                 {
                     break;
                 }
+                var measured = intended >= measureFrom;
                 try
                 {
                     await state.RunAsync(cancellationToken).ConfigureAwait(false);
-                    recorder.Record(intended, Stopwatch.GetTimestamp());
+                    if (measured)
+                    {
+                        recorder.Record(intended, Stopwatch.GetTimestamp());
+                    }
                     if (arrivals is null)
                     {
                         await state.BetweenAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
-                catch (PostgresException ex)
+                catch (PostgresException ex) when (measured)
                 {
                     recorder.Error(ex.SqlState);
                 }
+                catch (PostgresException)
+                {
+                }
                 catch (Exception ex) when (Failure(ex) is { } code)
                 {
-                    recorder.Error(code);
+                    if (measured)
+                    {
+                        recorder.Error(code);
+                    }
                     await state.DisposeAsync().ConfigureAwait(false);
                     state = null; // the connection is gone: the next round opens a new one
                     await Pause(cancellationToken).ConfigureAwait(false);
@@ -239,6 +259,9 @@ public static class LoadRunner
         }
     }
 
+    /// <summary>Stopwatch timestamps: transactions intended from <paramref name="MeasureFrom"/> are measured; none starts at or after <paramref name="End"/>.</summary>
+    private readonly record struct RunWindow(long MeasureFrom, long End);
+
     private sealed class RunState(int clients)
     {
         private int _notReady = clients;
@@ -248,8 +271,8 @@ public static class LoadRunner
 
         public TaskCompletionSource AllReady { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        /// <summary>The run's end (a Stopwatch timestamp), once every client is ready or the connect timeout passed.</summary>
-        public TaskCompletionSource<long> Go { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The run's window, once every client is ready or the connect timeout passed.</summary>
+        public TaskCompletionSource<RunWindow> Go { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Ready()
         {

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using Npgsql;
 using PoolGuard.LoadTest.Results;
 using PoolGuard.LoadTest.Running;
+using PoolGuard.LoadTest.Scripts;
 using PoolGuard.LoadTest.Workloads;
 
 namespace PoolGuard.Cli;
@@ -27,12 +28,16 @@ internal static class LoadTestCommand
 
     public static Command Create()
     {
-        var workload = new Argument<string>("WORKLOAD") { Description = "select-only, tpcb-like, connect-storm or hold" };
-        workload.AcceptOnlyFromAmong([.. Workloads.Keys]);
+        var workload = new Argument<string[]>("WORKLOAD")
+        {
+            Description = "select-only, tpcb-like, connect-storm or hold; or one or more SQL scripts, FILE[@WEIGHT] (pgbench-style \\set NAME random(LOW, HIGH), :NAME)",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var connection = new Option<string>("--connection", "-c") { Description = "an Npgsql connection string or a postgresql:// URI (password from PGPASSWORD)", Required = true };
         var clients = new Option<int>("--clients") { Description = "concurrent clients (closed model), or the most in flight with --rate", DefaultValueFactory = _ => 8 };
         var rate = new Option<double?>("--rate") { Description = "open model: transactions started per second whatever the endpoint does; latency counts from each intended start" };
         var duration = new Option<string>("--duration", "-d") { Description = "how long: 30s, 2m, 500ms", DefaultValueFactory = _ => "30s" };
+        var warmup = new Option<string>("--warmup") { Description = "run the same load unmeasured this long first (the JIT, the server's caches): 0s, 2s", DefaultValueFactory = _ => "0s" };
         var thresholds = new Option<string[]>("--threshold") { Description = "a condition that must hold, e.g. p99<50ms, tps>2000, errors<0.1% (repeatable)", AllowMultipleArgumentsPerToken = false };
         var json = new Option<string?>("--json") { Description = "write the result (totals and one point per second) to this file" };
         var init = new Option<bool>("--init") { Description = "create and fill the pgbench tables first (select-only, tpcb-like)" };
@@ -40,10 +45,14 @@ internal static class LoadTestCommand
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no live line" };
         var command = new Command("loadtest", "Load a PostgreSQL endpoint (directly or through PoolGuard) and measure throughput, latency percentiles and errors")
         {
-            workload, connection, clients, rate, duration, thresholds, json, init, scale, quiet,
+            workload, connection, clients, rate, duration, warmup, thresholds, json, init, scale, quiet,
         };
         command.Validators.Add(result =>
         {
+            if (result.GetValue(workload) is { Length: > 1 } several && several.Any(Workloads.ContainsKey))
+            {
+                result.AddError("a built-in workload runs alone; several WORKLOADs must all be scripts (FILE[@WEIGHT])");
+            }
             if (result.GetResult(clients) is not null && result.GetValue(clients) < 1)
             {
                 result.AddError("--clients must be at least 1");
@@ -55,6 +64,10 @@ internal static class LoadTestCommand
             if (result.GetResult(scale) is not null && result.GetValue(scale) < 1)
             {
                 result.AddError("--scale must be at least 1");
+            }
+            if (result.GetResult(warmup) is not null && result.GetValue(warmup) is not ("0" or "0s") && ParseDuration(result.GetValue(warmup)!) is null)
+            {
+                result.AddError($"--warmup '{result.GetValue(warmup)}' is not a duration: write 0s, 2s or 500ms");
             }
             if (result.GetResult(duration) is not null && ParseDuration(result.GetValue(duration)!) is null)
             {
@@ -68,15 +81,51 @@ internal static class LoadTestCommand
                 }
             }
         });
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            Workloads[parse.GetValue(workload)!](), parse.GetValue(connection)!, parse.GetValue(clients), parse.GetValue(rate),
-            ParseDuration(parse.GetValue(duration)!)!.Value,
+        command.SetAction((parse, cancellationToken) => Workload(parse.GetValue(workload)!) is { } chosen
+            ? RunAsync(chosen, parse.GetValue(connection)!, parse.GetValue(clients), parse.GetValue(rate),
+            ParseDuration(parse.GetValue(duration)!)!.Value, ParseDuration(parse.GetValue(warmup)!) ?? TimeSpan.Zero,
             [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
-            parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet), cancellationToken));
+            parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet), cancellationToken)
+            : Task.FromResult(ExitCodes.InvalidConfig));
         return command;
     }
 
-    private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, TimeSpan duration,
+    /// <summary>A built-in workload by name, or the scripts named FILE[@WEIGHT]; null (reported) when a script cannot be read.</summary>
+    private static IWorkload? Workload(string[] names)
+    {
+        if (names is [var single] && Workloads.TryGetValue(single, out var builtIn))
+        {
+            return builtIn();
+        }
+        var scripts = new List<LoadScript>();
+        foreach (var name in names)
+        {
+            var at = name.LastIndexOf('@');
+            var (file, weight) = at > 0 && int.TryParse(name[(at + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var w) ? (name[..at], w) : (name, 1);
+            if (!File.Exists(file))
+            {
+                Console.Error.WriteLine($"poolguard loadtest: '{file}' is neither a workload ({string.Join(", ", Workloads.Keys)}) nor a script file");
+                return null;
+            }
+            if (weight < 1)
+            {
+                Console.Error.WriteLine($"poolguard loadtest: {name}: a weight is at least 1");
+                return null;
+            }
+            try
+            {
+                scripts.Add(LoadScript.Parse(Path.GetFileName(file), File.ReadAllText(file), weight));
+            }
+            catch (FormatException ex)
+            {
+                Console.Error.WriteLine($"poolguard loadtest: {ex.Message}");
+                return null;
+            }
+        }
+        return new ScriptWorkload(scripts);
+    }
+
+    private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, TimeSpan duration, TimeSpan warmup,
         IReadOnlyList<Threshold> thresholds, string? jsonFile, int? initScale, bool quiet, CancellationToken cancellationToken)
     {
         if (!PoolGuard.LoadTest.Running.Endpoint.TryParse(connection, out var endpoint, out var problem))
@@ -99,8 +148,8 @@ internal static class LoadTestCommand
             {
                 await PgbenchTables.InitialiseAsync(dataSource, scale, step => Console.Error.WriteLine($"poolguard loadtest --init: {step}"), cancellationToken).ConfigureAwait(false);
             }
-            var plan = new LoadPlan(endpoint.Display, clients, duration, rate);
-            Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {(rate is { } r ? $"open model at {r.ToString(CultureInfo.InvariantCulture)}/s with at most {clients} in flight" : $"{clients} client(s)")} for {duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
+            var plan = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup };
+            Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {(rate is { } r ? $"open model at {r.ToString(CultureInfo.InvariantCulture)}/s with at most {clients} in flight" : $"{clients} client(s)")} for {duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s{(warmup > TimeSpan.Zero ? $" after {warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s unmeasured" : "")}");
             var live = quiet ? null : (Action<IntervalResult>)(point => Console.Error.WriteLine(LoadTestText.Point(point)));
             var result = await LoadRunner.RunAsync(workload, dataSource, plan, live, cancellationToken).ConfigureAwait(false);
             var verdicts = thresholds.Select(t => (Threshold: t, Passed: t.Passes(result), Measured: t.Measure(result))).ToList();

@@ -108,6 +108,23 @@ public sealed class LoadTestCliTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task A_warm_up_runs_the_load_unmeasured_before_the_clock_starts()
+    {
+        PgSandbox.Require();
+        var json = Path.Combine(_directory, "warm.json");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "--clients", "2", "--warmup", "1500ms", "-d", "1s", "--json", json, "-q");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.True(started.Elapsed >= TimeSpan.FromSeconds(2.5), $"{started.Elapsed}");
+        var result = await ResultAsync(json);
+        Assert.InRange(result.GetProperty("duration_seconds").GetDouble(), 0.9, 1.5); // only the measured second
+        Assert.Equal(1, result.GetProperty("intervals").GetArrayLength());
+        Assert.Contains("after 1.5 s unmeasured", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task The_open_model_starts_arrivals_at_the_rate_whatever_the_endpoint_does()
     {
         PgSandbox.Require();
@@ -142,5 +159,65 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         Assert.Equal(2, badThreshold.ExitCode);
         Assert.Contains("a latency takes ms, s or us", badThreshold.Stderr + badThreshold.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", noTables.Stderr + refused.Stderr + unreachable.Stderr, StringComparison.Ordinal); // no stack trace
+    }
+
+    private string Script(string name, string text)
+    {
+        var path = Path.Combine(_directory, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [SkippableFact]
+    public async Task On_a_slowed_database_the_open_model_shows_the_queueing_the_closed_model_hides()
+    {
+        PgSandbox.Require();
+        var slow = Script("slow.sql", "SELECT pg_sleep(0.05);\n"); // 50 ms: two clients serve 40 per second
+        var closedJson = Path.Combine(_directory, "closed.json");
+        var openJson = Path.Combine(_directory, "open.json");
+
+        var closed = await LoadTestAsync(PgSandbox.Roles.AppPassword, slow, "-c", Connection(), "--clients", "2", "-d", "3s", "--json", closedJson, "-q");
+        var open = await LoadTestAsync(PgSandbox.Roles.AppPassword, slow, "-c", Connection(), "--rate", "60", "--clients", "2", "-d", "3s", "--json", openJson, "-q");
+
+        Assert.True(closed.ExitCode == 0, closed.ToString());
+        Assert.True(open.ExitCode == 0, open.ToString());
+        var closedP99 = (await ResultAsync(closedJson)).GetProperty("latency").GetProperty("p99").GetDouble();
+        var openResult = await ResultAsync(openJson);
+        var openP99 = openResult.GetProperty("latency").GetProperty("p99").GetDouble();
+        Assert.InRange(closedP99, 45, 90); // each transaction's own 50 ms: the closed model sees no queue
+        Assert.True(openP99 >= 1.5 * closedP99, $"open p99 {openP99} ms, closed p99 {closedP99} ms");
+        Assert.True(openResult.GetProperty("dropped").GetInt64() > 0, open.ToString()); // 60 arrive per second, 40 can be served
+    }
+
+    [SkippableFact]
+    public async Task Weighted_scripts_run_in_proportion_and_a_script_with_a_sql_error_stops_before_the_run_with_its_line()
+    {
+        PgSandbox.Require();
+        await using (var owner = new Npgsql.NpgsqlConnection(Connection() + $";Password={PgSandbox.Roles.AppPassword}"))
+        {
+            await owner.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand("CREATE TABLE hits (script text, n bigint)", owner);
+            await create.ExecuteNonQueryAsync();
+        }
+        var a = Script("a.sql", "\\set n random(1, 10)\nINSERT INTO hits VALUES ('a', :n);\n");
+        var b = Script("b.sql", "INSERT INTO hits VALUES ('b', 0);\n");
+        var broken = Script("broken.sql", "-- a typo\nSELECT * FROM no_such_table;\n");
+        var json = Path.Combine(_directory, "weighted.json");
+
+        var run = await LoadTestAsync(PgSandbox.Roles.AppPassword, $"{a}@3", $"{b}@1", "-c", Connection(), "--clients", "2", "-d", "2s", "--json", json, "-q");
+        var failed = await LoadTestAsync(PgSandbox.Roles.AppPassword, broken, "-c", Connection(), "-d", "1s");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        await using var superuser = await PgSandbox.OpenSuperuserAsync();
+        superuser.ChangeDatabase(_database);
+        await using var count = new Npgsql.NpgsqlCommand("SELECT count(*) FILTER (WHERE script = 'a'), count(*) FILTER (WHERE script = 'b'), max(n) FROM hits", superuser);
+        await using var row = await count.ExecuteReaderAsync();
+        await row.ReadAsync();
+        var (ofA, ofB, maxN) = (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2));
+        Assert.Equal(ofA + ofB, (await ResultAsync(json)).GetProperty("transactions").GetInt64());
+        Assert.InRange(ofA / (double)(ofA + ofB), 0.65, 0.85); // weights 3:1
+        Assert.InRange(maxN, 1, 10);
+        Assert.Equal(2, failed.ExitCode);
+        Assert.Contains("broken.sql:2: 42P01", failed.Stderr, StringComparison.Ordinal);
     }
 }
