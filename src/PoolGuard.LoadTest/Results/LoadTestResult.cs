@@ -5,10 +5,13 @@ namespace PoolGuard.LoadTest.Results;
 /// <summary>Latency percentiles in milliseconds.</summary>
 public sealed record Percentiles(double P50, double P90, double P95, double P99, double Max)
 {
+    /// <summary>The mean, for Little's law (in flight = throughput × mean latency).</summary>
+    public double Mean { get; init; }
+
     public static Percentiles Of(HistogramBase histogram) => histogram.TotalCount == 0
         ? new Percentiles(0, 0, 0, 0, 0)
         : new Percentiles(Ms(histogram.GetValueAtPercentile(50)), Ms(histogram.GetValueAtPercentile(90)), Ms(histogram.GetValueAtPercentile(95)),
-            Ms(histogram.GetValueAtPercentile(99)), Ms(histogram.GetMaxValue()));
+            Ms(histogram.GetValueAtPercentile(99)), Ms(histogram.GetMaxValue())) { Mean = Math.Round(histogram.GetMean() / 1000.0, 3) };
 
     private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
 }

@@ -43,9 +43,11 @@ internal static class LoadTestCommand
         var init = new Option<bool>("--init") { Description = "create and fill the pgbench tables first (select-only, tpcb-like)" };
         var scale = new Option<int>("--scale") { Description = "with --init: 100,000 accounts per unit", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no live line" };
+        var findKnee = new Option<bool>("--find-knee") { Description = "step the clients up (1, 2, 4, … up to --clients), each step --duration long, until throughput stops rising, p99 crosses --knee-p99 or errors appear" };
+        var kneeP99 = new Option<string>("--knee-p99") { Description = "with --find-knee: the p99 a step may not cross", DefaultValueFactory = _ => "100ms" };
         var command = new Command("loadtest", "Load a PostgreSQL endpoint (directly or through PoolGuard) and measure throughput, latency percentiles and errors")
         {
-            workload, connection, clients, rate, duration, warmup, thresholds, json, init, scale, quiet,
+            workload, connection, clients, rate, duration, warmup, thresholds, json, init, scale, quiet, findKnee, kneeP99,
         };
         command.Validators.Add(result =>
         {
@@ -56,6 +58,14 @@ internal static class LoadTestCommand
             if (result.GetResult(clients) is not null && result.GetValue(clients) < 1)
             {
                 result.AddError("--clients must be at least 1");
+            }
+            if (result.GetValue(findKnee) && result.GetValue(rate) is not null)
+            {
+                result.AddError("--find-knee steps the clients of the closed model: leave out --rate");
+            }
+            if (result.GetResult(kneeP99) is not null && (ParseDuration(result.GetValue(kneeP99)!) is null || !result.GetValue(kneeP99)!.EndsWith('s')))
+            {
+                result.AddError($"--knee-p99 '{result.GetValue(kneeP99)}' is not a latency: write 100ms or 0.5s");
             }
             if (result.GetValue(rate) is <= 0)
             {
@@ -85,7 +95,8 @@ internal static class LoadTestCommand
             ? RunAsync(chosen, parse.GetValue(connection)!, parse.GetValue(clients), parse.GetValue(rate),
             ParseDuration(parse.GetValue(duration)!)!.Value, ParseDuration(parse.GetValue(warmup)!) ?? TimeSpan.Zero,
             [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
-            parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet), cancellationToken)
+            parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet),
+            parse.GetValue(findKnee) ? ParseDuration(parse.GetValue(kneeP99)!)!.Value.TotalMilliseconds : null, cancellationToken)
             : Task.FromResult(ExitCodes.InvalidConfig));
         return command;
     }
@@ -126,7 +137,7 @@ internal static class LoadTestCommand
     }
 
     private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, TimeSpan duration, TimeSpan warmup,
-        IReadOnlyList<Threshold> thresholds, string? jsonFile, int? initScale, bool quiet, CancellationToken cancellationToken)
+        IReadOnlyList<Threshold> thresholds, string? jsonFile, int? initScale, bool quiet, double? kneeP99, CancellationToken cancellationToken)
     {
         if (!PoolGuard.LoadTest.Running.Endpoint.TryParse(connection, out var endpoint, out var problem))
         {
@@ -147,6 +158,10 @@ internal static class LoadTestCommand
             if (initScale is { } scale)
             {
                 await PgbenchTables.InitialiseAsync(dataSource, scale, step => Console.Error.WriteLine($"poolguard loadtest --init: {step}"), cancellationToken).ConfigureAwait(false);
+            }
+            if (kneeP99 is { } limit)
+            {
+                return await FindKneeAsync(workload, dataSource, endpoint.Display, clients, duration, warmup, limit, thresholds, jsonFile, quiet, cancellationToken).ConfigureAwait(false);
             }
             var plan = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup };
             Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {(rate is { } r ? $"open model at {r.ToString(CultureInfo.InvariantCulture)}/s with at most {clients} in flight" : $"{clients} client(s)")} for {duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s{(warmup > TimeSpan.Zero ? $" after {warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s unmeasured" : "")}");
@@ -173,6 +188,24 @@ internal static class LoadTestCommand
         }
     }
 
+    private static async Task<int> FindKneeAsync(IWorkload workload, NpgsqlDataSource dataSource, string endpoint, int maximum, TimeSpan step, TimeSpan warmup, double p99Limit,
+        IReadOnlyList<Threshold> thresholds, string? jsonFile, bool quiet, CancellationToken cancellationToken)
+    {
+        var steps = KneeFinder.Doubling(maximum);
+        Console.Error.WriteLine($"poolguard loadtest --find-knee: {workload.Name} on {endpoint}, clients {string.Join(", ", steps)}, {step.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s each");
+        var progress = quiet ? null : (Action<KneeStep>)(s => Console.Error.WriteLine(LoadTestText.Step(s)));
+        var knee = await KneeFinder.FindAsync(workload, dataSource, endpoint, steps, step, warmup, p99Limit, progress, cancellationToken).ConfigureAwait(false);
+        var verdicts = thresholds.Select(t => (Threshold: t, Passed: t.Passes(knee.Knee.Result), Measured: t.Measure(knee.Knee.Result))).ToList();
+        Console.Out.Write(LoadTestText.Knee(knee, verdicts));
+        if (jsonFile is not null)
+        {
+            await File.WriteAllTextAsync(jsonFile, JsonSerializer.Serialize(new KneeDocument(knee.Knee.Clients, knee.Knee.Result.Tps, knee.Knee.Result.Latency, knee.StoppedBecause,
+                knee.Explanation, [.. knee.Steps.Select(s => new KneeStepDocument(s.Clients, s.InFlight, s.Result))],
+                [.. verdicts.Select(v => new ThresholdDocument(v.Threshold.Text, v.Measured, v.Passed))]), LoadTestJsonContext.Default.KneeDocument) + "\n", cancellationToken).ConfigureAwait(false);
+        }
+        return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
     /// <summary>30s, 2m, 1h, 500ms, or plain seconds.</summary>
     internal static TimeSpan? ParseDuration(string text)
     {
@@ -194,6 +227,13 @@ internal sealed record LoadTestDocument(LoadTestResult Result, IReadOnlyList<Thr
 
 internal sealed record ThresholdDocument(string Threshold, double Measured, bool Passed);
 
+/// <summary>`loadtest --find-knee --json`: the knee, why the search stopped, and every step.</summary>
+internal sealed record KneeDocument(int KneeClients, double KneeTps, Percentiles KneeLatency, string StoppedBecause, string Explanation,
+    IReadOnlyList<KneeStepDocument> Steps, IReadOnlyList<ThresholdDocument> Thresholds);
+
+internal sealed record KneeStepDocument(int Clients, double InFlight, LoadTestResult Result);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(LoadTestDocument))]
+[JsonSerializable(typeof(KneeDocument))]
 internal sealed partial class LoadTestJsonContext : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PoolGuard.LoadTest.Results;
+using PoolGuard.LoadTest.Running;
 
 namespace PoolGuard.Cli;
 
@@ -9,6 +10,27 @@ internal static class LoadTestText
 {
     public static string Point(IntervalResult point) => string.Create(CultureInfo.InvariantCulture,
         $"[{point.At,6:0.0}s] {point.Tps,9:0.0} tps  p50 {point.Latency.P50,7:0.000} ms  p95 {point.Latency.P95,7:0.000} ms  p99 {point.Latency.P99,7:0.000} ms  errors {point.Errors}{(point.Dropped > 0 ? $"  dropped {point.Dropped}" : "")}");
+
+    public static string Step(KneeStep step) => string.Create(CultureInfo.InvariantCulture,
+        $"{step.Clients,5} client(s) {step.Result.Tps,10:0.0} tps  p50 {step.Result.Latency.P50,8:0.000} ms  p99 {step.Result.Latency.P99,8:0.000} ms  in flight {step.InFlight,6:0.00}  errors {step.Result.Errors}");
+
+    public static string Knee(KneeResult knee, IReadOnlyList<(Threshold Threshold, bool Passed, double Measured)> verdicts)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{knee.Knee.Result.Workload} on {knee.Knee.Result.Endpoint}: knee at {knee.Knee.Clients} client(s)\n");
+        text.Append("  clients        tps      p50 ms      p99 ms  in flight  errors\n");
+        foreach (var step in knee.Steps)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"  {step.Clients,7} {step.Result.Tps,10:0.0} {step.Result.Latency.P50,11:0.000} {step.Result.Latency.P99,11:0.000} {step.InFlight,10:0.00} {step.Result.Errors,7}{(step == knee.Knee ? "  ← knee" : "")}\n");
+        }
+        text.Append(CultureInfo.InvariantCulture, $"  stopped: {knee.StoppedBecause}\n  {knee.Explanation}\n");
+        foreach (var (threshold, passed, measured) in verdicts)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {(passed ? "ok    " : "FAILED")} {threshold.Text} at the knee (measured {measured:0.###})\n");
+        }
+        return text.ToString();
+    }
 
     public static string Summary(LoadTestResult result, IReadOnlyList<(Threshold Threshold, bool Passed, double Measured)> verdicts)
     {

@@ -220,4 +220,36 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         Assert.Equal(2, failed.ExitCode);
         Assert.Contains("broken.sql:2: 42P01", failed.Stderr, StringComparison.Ordinal);
     }
+
+    [SkippableFact]
+    public async Task Find_knee_through_a_gateway_with_a_pool_of_4_finds_the_knee_at_the_pool_size()
+    {
+        PgSandbox.Require();
+        var port = PoolGuardProcess.UnusedPort();
+        var config = Path.Combine(_directory, "poolguard.json");
+        File.WriteAllText(config, $$"""
+            {
+              "PoolGuard": {
+                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "scram-sha-256",
+                "PoolMode": "transaction", "DefaultPoolSize": 4, "MaxClientConn": 100, "QueryWaitTimeout": "60s",
+                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } },
+                "Users": { "{{PgSandbox.Roles.App}}": { "Password": "{{PgSandbox.Roles.AppPassword}}" } }
+              }
+            }
+            """);
+        var sleep = Script("sleep20.sql", "SELECT pg_sleep(0.02);\n"); // 20 ms each: 4 servers serve about 200 per second
+        var json = Path.Combine(_directory, "knee.json");
+        await using var gateway = await PoolGuardProcess.StartAsync(config, port);
+
+        var run = await LoadTestAsync(PgSandbox.Roles.AppPassword, sleep, "-c", $"Host=127.0.0.1;Port={port};Database=app;Username={PgSandbox.Roles.App}",
+            "--find-knee", "--clients", "16", "-d", "2s", "--json", json);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var knee = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement;
+        Assert.InRange(knee.GetProperty("knee_clients").GetInt32(), 2, 8); // the pool size, ± one step
+        Assert.InRange(knee.GetProperty("knee_tps").GetDouble(), 120, 210);
+        Assert.StartsWith("throughput stopped rising", knee.GetProperty("stopped_because").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Little's law", knee.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        Assert.Contains("← knee", run.Stdout, StringComparison.Ordinal);
+    }
 }
