@@ -181,11 +181,12 @@ public sealed class LoadTestCliTests : IAsyncLifetime
 
         Assert.True(closed.ExitCode == 0, closed.ToString());
         Assert.True(open.ExitCode == 0, open.ToString());
-        var closedP99 = (await ResultAsync(closedJson)).GetProperty("latency").GetProperty("p99").GetDouble();
+        // Medians, not tails: a noisy machine moves a p99 of a hundred samples, not the middle of them.
+        var closedP50 = (await ResultAsync(closedJson)).GetProperty("latency").GetProperty("p50").GetDouble();
         var openResult = await ResultAsync(openJson);
-        var openP99 = openResult.GetProperty("latency").GetProperty("p99").GetDouble();
-        Assert.InRange(closedP99, 45, 90); // each transaction's own 50 ms: the closed model sees no queue
-        Assert.True(openP99 >= 1.5 * closedP99, $"open p99 {openP99} ms, closed p99 {closedP99} ms");
+        var openP50 = openResult.GetProperty("latency").GetProperty("p50").GetDouble();
+        Assert.InRange(closedP50, 45, 80); // each transaction's own 50 ms: the closed model sees no queue
+        Assert.True(openP50 >= 1.4 * closedP50, $"open p50 {openP50} ms, closed p50 {closedP50} ms");
         Assert.True(openResult.GetProperty("dropped").GetInt64() > 0, open.ToString()); // 60 arrive per second, 40 can be served
     }
 
