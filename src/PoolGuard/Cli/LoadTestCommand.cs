@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Npgsql;
+using PoolGuard.LoadTest.History;
 using PoolGuard.LoadTest.Results;
 using PoolGuard.LoadTest.Running;
 using PoolGuard.LoadTest.Scripts;
@@ -44,11 +45,15 @@ internal static class LoadTestCommand
         var scale = new Option<int>("--scale") { Description = "with --init: 100,000 accounts per unit", DefaultValueFactory = _ => 1 };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "no live line" };
         var findKnee = new Option<bool>("--find-knee") { Description = "step the clients up (1, 2, 4, … up to --clients), each step --duration long, until throughput stops rising, p99 crosses --knee-p99 or errors appear" };
+        var store = LoadTestHistoryCommands.StoreOption();
+        var label = new Option<string?>("--label") { Description = "a name for this run in the history (e.g. 2026-Q4), for compare --baseline" };
         var kneeP99 = new Option<string>("--knee-p99") { Description = "with --find-knee: the p99 a step may not cross", DefaultValueFactory = _ => "100ms" };
         var command = new Command("loadtest", "Load a PostgreSQL endpoint (directly or through PoolGuard) and measure throughput, latency percentiles and errors")
         {
-            workload, connection, clients, rate, duration, warmup, thresholds, json, init, scale, quiet, findKnee, kneeP99,
+            workload, connection, clients, rate, duration, warmup, thresholds, json, init, scale, quiet, findKnee, kneeP99, store, label,
         };
+        command.Subcommands.Add(LoadTestHistoryCommands.History());
+        command.Subcommands.Add(LoadTestHistoryCommands.Compare());
         command.Validators.Add(result =>
         {
             if (result.GetValue(workload) is { Length: > 1 } several && several.Any(Workloads.ContainsKey))
@@ -96,7 +101,8 @@ internal static class LoadTestCommand
             ParseDuration(parse.GetValue(duration)!)!.Value, ParseDuration(parse.GetValue(warmup)!) ?? TimeSpan.Zero,
             [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
             parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet),
-            parse.GetValue(findKnee) ? ParseDuration(parse.GetValue(kneeP99)!)!.Value.TotalMilliseconds : null, cancellationToken)
+            parse.GetValue(findKnee) ? ParseDuration(parse.GetValue(kneeP99)!)!.Value.TotalMilliseconds : null,
+            new RunHistory(parse.GetValue(store) ?? RunHistory.DefaultFile()), parse.GetValue(label), cancellationToken)
             : Task.FromResult(ExitCodes.InvalidConfig));
         return command;
     }
@@ -137,7 +143,8 @@ internal static class LoadTestCommand
     }
 
     private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, TimeSpan duration, TimeSpan warmup,
-        IReadOnlyList<Threshold> thresholds, string? jsonFile, int? initScale, bool quiet, double? kneeP99, CancellationToken cancellationToken)
+        IReadOnlyList<Threshold> thresholds, string? jsonFile, int? initScale, bool quiet, double? kneeP99, RunHistory history, string? label,
+        CancellationToken cancellationToken)
     {
         if (!PoolGuard.LoadTest.Running.Endpoint.TryParse(connection, out var endpoint, out var problem))
         {
@@ -169,6 +176,8 @@ internal static class LoadTestCommand
             var result = await LoadRunner.RunAsync(workload, dataSource, plan, live, cancellationToken).ConfigureAwait(false);
             var verdicts = thresholds.Select(t => (Threshold: t, Passed: t.Passes(result), Measured: t.Measure(result))).ToList();
             Console.Out.Write(LoadTestText.Summary(result, verdicts));
+            var id = await history.SaveAsync(result, label, cancellationToken).ConfigureAwait(false);
+            Console.Error.WriteLine($"poolguard loadtest: kept as run {id} in {history.File} (poolguard loadtest compare {id})");
             if (jsonFile is not null)
             {
                 await File.WriteAllTextAsync(jsonFile, JsonSerializer.Serialize(new LoadTestDocument(result, [.. verdicts.Select(v => new ThresholdDocument(v.Threshold.Text, v.Measured, v.Passed))]),

@@ -41,8 +41,15 @@ public sealed class LoadTestCliTests : IAsyncLifetime
     private string Connection(string? database = null) =>
         $"Host={PgSandbox.Host};Port={PgSandbox.Port};Database={database ?? _database};Username={PgSandbox.Roles.App}";
 
-    private static Task<ProcessResult> LoadTestAsync(string password, params string[] arguments) =>
-        ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "loadtest", .. arguments], Bound, ProcessRunner.PgEnvironment(password));
+    private string Store => Path.Combine(_directory, "history.db");
+
+    /// <summary>The executable with the sandbox password, its history kept in this test's folder, not the home directory.</summary>
+    private Task<ProcessResult> LoadTestAsync(string password, params string[] arguments)
+    {
+        var environment = ProcessRunner.PgEnvironment(password);
+        environment["POOLGUARD_LOADTEST_STORE"] = Store;
+        return ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "loadtest", .. arguments], Bound, environment);
+    }
 
     private async Task<JsonElement> ResultAsync(string file) => JsonDocument.Parse(await File.ReadAllTextAsync(file)).RootElement.GetProperty("result");
 
@@ -252,5 +259,35 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         Assert.StartsWith("throughput stopped rising", knee.GetProperty("stopped_because").GetString(), StringComparison.Ordinal);
         Assert.Contains("Little's law", knee.GetProperty("explanation").GetString(), StringComparison.Ordinal);
         Assert.Contains("← knee", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Every_run_is_kept_and_compare_catches_a_30_percent_regression_against_the_labelled_baseline()
+    {
+        PgSandbox.Require();
+        var script = Path.Combine(_directory, "checkout.sql");
+        await File.WriteAllTextAsync(script, "SELECT pg_sleep(0.010);\n");
+        var before = await LoadTestAsync(PgSandbox.Roles.AppPassword, script, "-c", Connection(), "--clients", "2", "-d", "2s", "--label", "2026-Q3", "-q");
+        await File.WriteAllTextAsync(script, "SELECT pg_sleep(0.015);\n"); // the same test, a slower database: a third less throughput
+        var after = await LoadTestAsync(PgSandbox.Roles.AppPassword, script, "-c", Connection(), "--clients", "2", "-d", "2s", "-q");
+
+        var compare = await LoadTestAsync(PgSandbox.Roles.AppPassword, "compare");
+        var lenient = await LoadTestAsync(PgSandbox.Roles.AppPassword, "compare", "2", "--baseline", "2026-Q3", "--margin", "60");
+        var history = await LoadTestAsync(PgSandbox.Roles.AppPassword, "history");
+        var nothing = await LoadTestAsync(PgSandbox.Roles.AppPassword, "compare", "1");
+
+        Assert.True(before.ExitCode == 0 && after.ExitCode == 0, before + "\n" + after);
+        Assert.Contains("kept as run 1", before.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, compare.ExitCode);
+        Assert.Contains("run 2 (", compare.Stdout, StringComparison.Ordinal);
+        Assert.Contains("against run 1 (", compare.Stdout, StringComparison.Ordinal);
+        Assert.Contains("REGRESSION beyond 10 %: throughput -", compare.Stdout, StringComparison.Ordinal);
+        Assert.True(lenient.ExitCode == 0, lenient.ToString());
+        Assert.Contains("no regression beyond 60 %", lenient.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, history.ExitCode);
+        Assert.Contains("2026-Q3", history.Stdout, StringComparison.Ordinal);
+        Assert.Equal(3, history.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // a header and two runs
+        Assert.Equal(2, nothing.ExitCode); // run 1 has no earlier run to compare with
+        Assert.Contains("has no baseline", nothing.Stderr, StringComparison.Ordinal);
     }
 }
