@@ -16,8 +16,8 @@ public sealed record ServerCap(string Server, IReadOnlyList<string> Databases, i
 /// The server connections a gateway's configuration allows, per PostgreSQL server: per database the smaller of
 /// pool_size × users and max_db_connections, summed over the server's databases, and capped by
 /// max_server_connections. One pool per (database, user): a user forced on the database entry makes one pool;
-/// otherwise each user the configuration knows gets its own, and with no user list nothing but a cap bounds them. `poolguard check` sums these with
-/// the applications' own pools against <see cref="ConnectionBudget"/>.
+/// otherwise each user the configuration knows gets its own, and with no user list nothing but a cap bounds them.
+/// `poolguard check` sums these with the applications' own pools against <see cref="ConnectionBudget"/>.
 /// </summary>
 public static class GatewayCapacity
 {
