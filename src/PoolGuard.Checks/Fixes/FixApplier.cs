@@ -59,7 +59,7 @@ public static partial class FixApplier
     [GeneratedRegex(@"(?<user>://[^:/@\s""']+:)[^@/\s""']+@")]
     private static partial Regex UriPassword();
 
-    public static IReadOnlyList<FixedFile> Apply(IEnumerable<Finding> findings, bool write = true)
+    public static IReadOnlyList<FixedFile> Apply(IEnumerable<Finding> findings)
     {
         var changed = new List<FixedFile>();
         foreach (var file in findings.SelectMany(f => f.Fixes).GroupBy(f => f.File, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -93,10 +93,7 @@ public static partial class FixApplier
             {
                 continue;
             }
-            if (write)
-            {
-                File.WriteAllText(file.Key, after);
-            }
+            File.WriteAllText(file.Key, after);
             changed.Add(new FixedFile(file.Key, before, after, Diff(file.Key, before, after)));
         }
         return changed;

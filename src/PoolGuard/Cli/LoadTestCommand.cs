@@ -80,11 +80,11 @@ internal static class LoadTestCommand
             {
                 result.AddError("--scale must be at least 1");
             }
-            if (result.GetResult(warmup) is not null && result.GetValue(warmup) is not ("0" or "0s") && ParseDuration(result.GetValue(warmup)!) is null)
+            if (result.GetResult(warmup) is not null && ParseDuration(result.GetValue(warmup)!) is null)
             {
                 result.AddError($"--warmup '{result.GetValue(warmup)}' is not a duration: write 0s, 2s or 500ms");
             }
-            if (result.GetResult(duration) is not null && ParseDuration(result.GetValue(duration)!) is null)
+            if (result.GetResult(duration) is not null && ParseDuration(result.GetValue(duration)!) is not { Ticks: > 0 })
             {
                 result.AddError($"--duration '{result.GetValue(duration)}' is not a duration: write 30s, 2m or 500ms");
             }
@@ -98,7 +98,7 @@ internal static class LoadTestCommand
         });
         command.SetAction((parse, cancellationToken) => Workload(parse.GetValue(workload)!) is { } chosen
             ? RunAsync(chosen, parse.GetValue(connection)!, parse.GetValue(clients), parse.GetValue(rate),
-            ParseDuration(parse.GetValue(duration)!)!.Value, ParseDuration(parse.GetValue(warmup)!) ?? TimeSpan.Zero,
+            ParseDuration(parse.GetValue(duration)!)!.Value, ParseDuration(parse.GetValue(warmup)!)!.Value,
             [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
             parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet),
             parse.GetValue(findKnee) ? ParseDuration(parse.GetValue(kneeP99)!)!.Value.TotalMilliseconds : null,
@@ -215,20 +215,9 @@ internal static class LoadTestCommand
         return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    /// <summary>30s, 2m, 1h, 500ms, or plain seconds.</summary>
-    internal static TimeSpan? ParseDuration(string text)
-    {
-        var units = new (string Suffix, double Seconds)[] { ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("", 1) };
-        foreach (var (suffix, seconds) in units)
-        {
-            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
-                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0)
-            {
-                return TimeSpan.FromSeconds(value * seconds);
-            }
-        }
-        return null;
-    }
+    /// <summary>30s, 2m, 500ms, 00:00:30 or plain seconds, read as the configuration reads durations; null when negative or not one.</summary>
+    internal static TimeSpan? ParseDuration(string text) =>
+        PoolGuard.Config.Values.DurationParser.TryParse(text, out var value) && value >= TimeSpan.Zero ? value : null;
 }
 
 /// <summary>`loadtest --json`: the result and each threshold's verdict.</summary>

@@ -60,5 +60,7 @@ public sealed class ThresholdTests
     [InlineData("2m", 120)]
     [InlineData("500ms", 0.5)]
     [InlineData("45", 45)]
+    [InlineData("00:01:00", 60)]
+    [InlineData("0s", 0)]
     public void Durations_read_with_their_unit(string text, double seconds) => Assert.Equal(TimeSpan.FromSeconds(seconds), LoadTestCommand.ParseDuration(text));
 }
