@@ -17,7 +17,14 @@ public sealed record Percentiles(double P50, double P90, double P95, double P99,
 }
 
 /// <summary>One second of the run: when (seconds from the start), how many transactions, their latencies, errors, and how many clients ran.</summary>
-public sealed record IntervalResult(double At, long Transactions, double Tps, Percentiles Latency, long Errors, int Clients, long Dropped);
+public sealed record IntervalResult(double At, long Transactions, double Tps, Percentiles Latency, long Errors, int Clients, long Dropped)
+{
+    /// <summary>What the samplers read at the interval's end (<see cref="Sampling.ResourceNames"/>); empty without samplers or when every sample failed.</summary>
+    public IReadOnlyDictionary<string, double> Resources { get; init; } = new Dictionary<string, double>();
+}
+
+/// <summary>One sampler of a run: what it read, how many of its samples failed, and the last failure.</summary>
+public sealed record SamplerSummary(string Source, int Samples, int Failures, string? LastError);
 
 /// <summary>What a load test measured.</summary>
 public sealed record LoadTestResult
@@ -40,6 +47,9 @@ public sealed record LoadTestResult
     /// <summary>Open model: arrivals that found every client busy and the queue full, so they never ran (k6's dropped_iterations).</summary>
     public long Dropped { get; init; }
     public IReadOnlyList<IntervalResult> Intervals { get; init; } = [];
+
+    /// <summary>The samplers read beside the load, with their failures.</summary>
+    public IReadOnlyList<SamplerSummary> Sampled { get; init; } = [];
 
     /// <summary>The errors' share of all attempts (transactions + errors), in percent.</summary>
     public double ErrorRate => Transactions + Errors == 0 ? 0 : 100.0 * Errors / (Transactions + Errors);

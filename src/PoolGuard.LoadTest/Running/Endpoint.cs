@@ -3,13 +3,13 @@ using Npgsql;
 namespace PoolGuard.LoadTest.Running;
 
 /// <summary>
-/// The `--connection` value: an Npgsql connection string (<c>Host=db;Database=shop;Username=app</c>) or a
+/// The `--connection` value (and `--database`'s): an Npgsql connection string (<c>Host=db;Database=shop;Username=app</c>) or a
 /// <c>postgresql://user@host:port/database?sslmode=…</c> URI. The password comes from the string, else from PGPASSWORD.
 /// Named in results and messages as host:port/database as user — never with the password.
 /// </summary>
 public sealed record Endpoint(string ConnectionString, string Display)
 {
-    public static bool TryParse(string text, out Endpoint? endpoint, out string? problem)
+    public static bool TryParse(string text, out Endpoint? endpoint, out string? problem, string option = "--connection")
     {
         endpoint = null;
         problem = null;
@@ -22,12 +22,12 @@ public sealed record Endpoint(string ConnectionString, string Display)
         }
         catch (Exception ex) when (ex is ArgumentException or UriFormatException or FormatException)
         {
-            problem = $"--connection is neither an Npgsql connection string nor a postgresql:// URI: {ex.Message}";
+            problem = $"{option} is neither an Npgsql connection string nor a postgresql:// URI: {ex.Message}";
             return false;
         }
         if (string.IsNullOrEmpty(builder.Host))
         {
-            problem = "--connection names no host";
+            problem = $"{option} names no host";
             return false;
         }
         if (string.IsNullOrEmpty(builder.Password) && Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } password)

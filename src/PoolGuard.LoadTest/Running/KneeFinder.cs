@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using PoolGuard.LoadTest.Results;
+using PoolGuard.LoadTest.Sampling;
 using PoolGuard.LoadTest.Workloads;
 
 namespace PoolGuard.LoadTest.Running;
@@ -38,14 +39,14 @@ public static class KneeFinder
     }
 
     public static async Task<KneeResult> FindAsync(IWorkload workload, NpgsqlDataSource dataSource, string endpoint, IReadOnlyList<int> steps, TimeSpan stepDuration,
-        TimeSpan warmup, double p99LimitMs, Action<KneeStep>? progress, CancellationToken cancellationToken)
+        TimeSpan warmup, double p99LimitMs, IReadOnlyList<IResourceSampler> samplers, Action<KneeStep>? progress, CancellationToken cancellationToken)
     {
         var done = new List<KneeStep>();
         KneeStep? best = null;
         var stopped = $"the last step ({steps[^1]} clients) still gained: give more --clients to find where it stops";
         foreach (var clients in steps)
         {
-            var result = await LoadRunner.RunAsync(workload, dataSource, new LoadPlan(endpoint, clients, stepDuration) { Warmup = warmup }, null, cancellationToken).ConfigureAwait(false);
+            var result = await LoadRunner.RunAsync(workload, dataSource, new LoadPlan(endpoint, clients, stepDuration) { Warmup = warmup, Samplers = samplers }, null, cancellationToken).ConfigureAwait(false);
             var step = new KneeStep(clients, result);
             done.Add(step);
             progress?.Invoke(step);

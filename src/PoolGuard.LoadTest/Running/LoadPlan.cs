@@ -1,3 +1,5 @@
+using PoolGuard.LoadTest.Sampling;
+
 namespace PoolGuard.LoadTest.Running;
 
 /// <summary>
@@ -21,4 +23,7 @@ public sealed record LoadPlan(string Endpoint, int Clients, TimeSpan Duration, d
 
     /// <summary>How often the live line and the series get a point.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Read once per interval beside the load (the database's connections, the gateway's pools); started before the clients.</summary>
+    public IReadOnlyList<IResourceSampler> Samplers { get; init; } = [];
 }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Npgsql;
 using PoolGuard.LoadTest.Results;
+using PoolGuard.LoadTest.Sampling;
 using PoolGuard.LoadTest.Workloads;
 
 namespace PoolGuard.LoadTest.Running;
@@ -28,6 +29,11 @@ public static class LoadRunner
         {
             throw new LoadTestSetupException($"cannot run {workload.Name} on {plan.Endpoint}: {ex.Message}", ex);
         }
+        foreach (var sampler in plan.Samplers)
+        {
+            await sampler.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var sampling = new SamplingState(plan.Samplers);
 
         var recorder = new LatencyRecorder();
         var run = new RunState(plan.Clients);
@@ -66,7 +72,9 @@ public static class LoadRunner
                 break;
             }
             var now = Stopwatch.GetTimestamp();
-            intervals.Add(Point(recorder, run, start, last, now, plan.Clients, ref droppedBefore));
+            var resources = sampling.SampleAsync(plan.Interval / 2, cancellationToken);
+            var point = Point(recorder, run, start, last, now, plan.Clients, ref droppedBefore);
+            intervals.Add(point with { Resources = await resources.ConfigureAwait(false) });
             progress?.Invoke(intervals[^1]);
             last = now;
         }
@@ -98,6 +106,7 @@ public static class LoadRunner
             ErrorsByCode = new Dictionary<string, long>(recorder.Errors),
             Dropped = run.Dropped,
             Intervals = intervals,
+            Sampled = sampling.Summaries(),
         };
     }
 

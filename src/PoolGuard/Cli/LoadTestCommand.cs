@@ -4,8 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Npgsql;
 using PoolGuard.LoadTest.History;
+using PoolGuard.LoadTest.Report;
 using PoolGuard.LoadTest.Results;
 using PoolGuard.LoadTest.Running;
+using PoolGuard.LoadTest.Sampling;
 using PoolGuard.LoadTest.Scripts;
 using PoolGuard.LoadTest.Workloads;
 
@@ -47,10 +49,28 @@ internal static class LoadTestCommand
         var findKnee = new Option<bool>("--find-knee") { Description = "step the clients up (1, 2, 4, … up to --clients), each step --duration long, until throughput stops rising, p99 crosses --knee-p99 or errors appear" };
         var store = LoadTestHistoryCommands.StoreOption();
         var label = new Option<string?>("--label") { Description = "a name for this run in the history (e.g. 2026-Q4), for compare --baseline" };
+        var report = new Option<string?>("--report") { Description = "write a self-contained HTML report with charts (throughput, latency, errors, and what was sampled) to this file" };
+        var database = new Option<string?>("--database")
+        {
+            Description = "the database behind the endpoint, sampled each second for its connections (pg_stat_activity; pg_monitor shows every state): an Npgsql string or a postgresql:// URI",
+        };
+        var gateway = new Option<string?>("--gateway") { Description = "a gateway's admin HTTP endpoint or /metrics URL (PoolGuard's, or pgbouncer_exporter's), sampled each second for its pools" };
+        gateway.Validators.Add(result =>
+        {
+            if (HttpUri(result.GetValueOrDefault<string?>()) is null)
+            {
+                result.AddError("--gateway must be an http(s) URL such as http://127.0.0.1:9930");
+            }
+        });
+        var token = new Option<string?>("--token")
+        {
+            Description = "admin_http_token of the gateway (default: $POOLGUARD_ADMIN_TOKEN)",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POOLGUARD_ADMIN_TOKEN"),
+        };
         var kneeP99 = new Option<string>("--knee-p99") { Description = "with --find-knee: the p99 a step may not cross", DefaultValueFactory = _ => "100ms" };
         var command = new Command("loadtest", "Load a PostgreSQL endpoint (directly or through PoolGuard) and measure throughput, latency percentiles and errors")
         {
-            workload, connection, clients, rate, duration, warmup, thresholds, json, init, scale, quiet, findKnee, kneeP99, store, label,
+            workload, connection, clients, rate, duration, warmup, thresholds, json, report, database, gateway, token, init, scale, quiet, findKnee, kneeP99, store, label,
         };
         command.Subcommands.Add(LoadTestHistoryCommands.History());
         command.Subcommands.Add(LoadTestHistoryCommands.Compare());
@@ -100,7 +120,8 @@ internal static class LoadTestCommand
             ? RunAsync(chosen, parse.GetValue(connection)!, parse.GetValue(clients), parse.GetValue(rate),
             ParseDuration(parse.GetValue(duration)!)!.Value, ParseDuration(parse.GetValue(warmup)!)!.Value,
             [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
-            parse.GetValue(json), parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet),
+            new Outputs(parse.GetValue(json), parse.GetValue(report)), new SampleSources(parse.GetValue(database), HttpUri(parse.GetValue(gateway)), parse.GetValue(token)),
+            parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet),
             parse.GetValue(findKnee) ? ParseDuration(parse.GetValue(kneeP99)!)!.Value.TotalMilliseconds : null,
             new RunHistory(parse.GetValue(store) ?? RunHistory.DefaultFile()), parse.GetValue(label), cancellationToken)
             : Task.FromResult(ExitCodes.InvalidConfig));
@@ -143,7 +164,7 @@ internal static class LoadTestCommand
     }
 
     private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, TimeSpan duration, TimeSpan warmup,
-        IReadOnlyList<Threshold> thresholds, string? jsonFile, int? initScale, bool quiet, double? kneeP99, RunHistory history, string? label,
+        IReadOnlyList<Threshold> thresholds, Outputs outputs, SampleSources sources, int? initScale, bool quiet, double? kneeP99, RunHistory history, string? label,
         CancellationToken cancellationToken)
     {
         if (!PoolGuard.LoadTest.Running.Endpoint.TryParse(connection, out var endpoint, out var problem))
@@ -151,7 +172,48 @@ internal static class LoadTestCommand
             Console.Error.WriteLine($"poolguard loadtest: {problem}");
             return ExitCodes.InvalidConfig;
         }
-        var builder = new NpgsqlConnectionStringBuilder(endpoint!.ConnectionString)
+        if (Samplers(sources) is not { } samplers)
+        {
+            return ExitCodes.InvalidConfig;
+        }
+        try
+        {
+            return await RunAsync(workload, endpoint!, clients, rate, duration, warmup, thresholds, outputs, samplers, initScale, quiet, kneeP99, history, label, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var sampler in samplers)
+            {
+                await sampler.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The samplers --database and --gateway ask for; null (reported) when --database does not parse.</summary>
+    private static List<IResourceSampler>? Samplers(SampleSources sources)
+    {
+        var samplers = new List<IResourceSampler>();
+        if (sources.Database is { } text)
+        {
+            if (!PoolGuard.LoadTest.Running.Endpoint.TryParse(text, out var database, out var problem, "--database"))
+            {
+                Console.Error.WriteLine($"poolguard loadtest: {problem}");
+                return null;
+            }
+            samplers.Add(new DatabaseSampler(database!.ConnectionString, database.Display));
+        }
+        if (sources.Gateway is { } gateway)
+        {
+            samplers.Add(new GatewayMetricsSampler(gateway, sources.Token));
+        }
+        return samplers;
+    }
+
+    private static async Task<int> RunAsync(IWorkload workload, PoolGuard.LoadTest.Running.Endpoint endpoint, int clients, double? rate, TimeSpan duration, TimeSpan warmup,
+        IReadOnlyList<Threshold> thresholds, Outputs outputs, IReadOnlyList<IResourceSampler> samplers, int? initScale, bool quiet, double? kneeP99,
+        RunHistory history, string? label, CancellationToken cancellationToken)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(endpoint.ConnectionString)
         {
             ApplicationName = $"poolguard loadtest {workload.Name}",
             MaxPoolSize = clients + 2,
@@ -168,21 +230,18 @@ internal static class LoadTestCommand
             }
             if (kneeP99 is { } limit)
             {
-                return await FindKneeAsync(workload, dataSource, endpoint.Display, clients, duration, warmup, limit, thresholds, jsonFile, quiet, cancellationToken).ConfigureAwait(false);
+                return await FindKneeAsync(workload, dataSource, endpoint.Display, clients, duration, warmup, limit, thresholds, outputs, samplers, quiet, cancellationToken).ConfigureAwait(false);
             }
-            var plan = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup };
+            var plan = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup, Samplers = samplers };
             Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {(rate is { } r ? $"open model at {r.ToString(CultureInfo.InvariantCulture)}/s with at most {clients} in flight" : $"{clients} client(s)")} for {duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s{(warmup > TimeSpan.Zero ? $" after {warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s unmeasured" : "")}");
             var live = quiet ? null : (Action<IntervalResult>)(point => Console.Error.WriteLine(LoadTestText.Point(point)));
             var result = await LoadRunner.RunAsync(workload, dataSource, plan, live, cancellationToken).ConfigureAwait(false);
-            var verdicts = thresholds.Select(t => (Threshold: t, Passed: t.Passes(result), Measured: t.Measure(result))).ToList();
+            var verdicts = Verdicts(thresholds, result);
             Console.Out.Write(LoadTestText.Summary(result, verdicts));
             var id = await history.SaveAsync(result, label, cancellationToken).ConfigureAwait(false);
             Console.Error.WriteLine($"poolguard loadtest: kept as run {id} in {history.File} (poolguard loadtest compare {id})");
-            if (jsonFile is not null)
-            {
-                await File.WriteAllTextAsync(jsonFile, JsonSerializer.Serialize(new LoadTestDocument(result, [.. verdicts.Select(v => new ThresholdDocument(v.Threshold.Text, v.Measured, v.Passed))]),
-                    LoadTestJsonContext.Default.LoadTestDocument) + "\n", cancellationToken).ConfigureAwait(false);
-            }
+            await outputs.WriteAsync(() => JsonSerializer.Serialize(new LoadTestDocument(result, verdicts), LoadTestJsonContext.Default.LoadTestDocument),
+                () => HtmlReport.ForRun(result, verdicts), cancellationToken).ConfigureAwait(false);
             return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
         }
         catch (LoadTestSetupException ex)
@@ -198,36 +257,57 @@ internal static class LoadTestCommand
     }
 
     private static async Task<int> FindKneeAsync(IWorkload workload, NpgsqlDataSource dataSource, string endpoint, int maximum, TimeSpan step, TimeSpan warmup, double p99Limit,
-        IReadOnlyList<Threshold> thresholds, string? jsonFile, bool quiet, CancellationToken cancellationToken)
+        IReadOnlyList<Threshold> thresholds, Outputs outputs, IReadOnlyList<IResourceSampler> samplers, bool quiet, CancellationToken cancellationToken)
     {
         var steps = KneeFinder.Doubling(maximum);
         Console.Error.WriteLine($"poolguard loadtest --find-knee: {workload.Name} on {endpoint}, clients {string.Join(", ", steps)}, {step.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s each");
         var progress = quiet ? null : (Action<KneeStep>)(s => Console.Error.WriteLine(LoadTestText.Step(s)));
-        var knee = await KneeFinder.FindAsync(workload, dataSource, endpoint, steps, step, warmup, p99Limit, progress, cancellationToken).ConfigureAwait(false);
-        var verdicts = thresholds.Select(t => (Threshold: t, Passed: t.Passes(knee.Knee.Result), Measured: t.Measure(knee.Knee.Result))).ToList();
+        var knee = await KneeFinder.FindAsync(workload, dataSource, endpoint, steps, step, warmup, p99Limit, samplers, progress, cancellationToken).ConfigureAwait(false);
+        var verdicts = Verdicts(thresholds, knee.Knee.Result);
         Console.Out.Write(LoadTestText.Knee(knee, verdicts));
-        if (jsonFile is not null)
-        {
-            await File.WriteAllTextAsync(jsonFile, JsonSerializer.Serialize(new KneeDocument(knee.Knee.Clients, knee.Knee.Result.Tps, knee.Knee.Result.Latency, knee.StoppedBecause,
-                knee.Explanation, [.. knee.Steps.Select(s => new KneeStepDocument(s.Clients, s.InFlight, s.Result))],
-                [.. verdicts.Select(v => new ThresholdDocument(v.Threshold.Text, v.Measured, v.Passed))]), LoadTestJsonContext.Default.KneeDocument) + "\n", cancellationToken).ConfigureAwait(false);
-        }
+        await outputs.WriteAsync(() => JsonSerializer.Serialize(new KneeDocument(knee.Knee.Clients, knee.Knee.Result.Tps, knee.Knee.Result.Latency, knee.StoppedBecause,
+            knee.Explanation, [.. knee.Steps.Select(s => new KneeStepDocument(s.Clients, s.InFlight, s.Result))], verdicts), LoadTestJsonContext.Default.KneeDocument),
+            () => HtmlReport.ForKnee(knee, verdicts), cancellationToken).ConfigureAwait(false);
         return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
     }
+
+    private static List<ThresholdVerdict> Verdicts(IReadOnlyList<Threshold> thresholds, LoadTestResult result) =>
+        [.. thresholds.Select(t => new ThresholdVerdict(t.Text, t.Measure(result), t.Passes(result)))];
+
+    private static Uri? HttpUri(string? text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri : null;
 
     /// <summary>30s, 2m, 500ms, 00:00:30 or plain seconds, read as the configuration reads durations; null when negative or not one.</summary>
     internal static TimeSpan? ParseDuration(string text) =>
         PoolGuard.Config.Values.DurationParser.TryParse(text, out var value) && value >= TimeSpan.Zero ? value : null;
 }
 
-/// <summary>`loadtest --json`: the result and each threshold's verdict.</summary>
-internal sealed record LoadTestDocument(LoadTestResult Result, IReadOnlyList<ThresholdDocument> Thresholds);
+/// <summary>Where --database, --gateway and --token point the samplers.</summary>
+internal sealed record SampleSources(string? Database, Uri? Gateway, string? Token);
 
-internal sealed record ThresholdDocument(string Threshold, double Measured, bool Passed);
+/// <summary>--json and --report: each written when asked for, the report announced on stderr.</summary>
+internal sealed record Outputs(string? Json, string? Report)
+{
+    public async Task WriteAsync(Func<string> json, Func<string> report, CancellationToken cancellationToken)
+    {
+        if (Json is not null)
+        {
+            await File.WriteAllTextAsync(Json, json() + "\n", cancellationToken).ConfigureAwait(false);
+        }
+        if (Report is not null)
+        {
+            await File.WriteAllTextAsync(Report, report(), cancellationToken).ConfigureAwait(false);
+            Console.Error.WriteLine($"poolguard loadtest: report written to {Path.GetFullPath(Report)}");
+        }
+    }
+}
+
+/// <summary>`loadtest --json`: the result and each threshold's verdict.</summary>
+internal sealed record LoadTestDocument(LoadTestResult Result, IReadOnlyList<ThresholdVerdict> Thresholds);
 
 /// <summary>`loadtest --find-knee --json`: the knee, why the search stopped, and every step.</summary>
 internal sealed record KneeDocument(int KneeClients, double KneeTps, Percentiles KneeLatency, string StoppedBecause, string Explanation,
-    IReadOnlyList<KneeStepDocument> Steps, IReadOnlyList<ThresholdDocument> Thresholds);
+    IReadOnlyList<KneeStepDocument> Steps, IReadOnlyList<ThresholdVerdict> Thresholds);
 
 internal sealed record KneeStepDocument(int Clients, double InFlight, LoadTestResult Result);
 

@@ -14,7 +14,7 @@ internal static class LoadTestText
     public static string Step(KneeStep step) => string.Create(CultureInfo.InvariantCulture,
         $"{step.Clients,5} client(s) {step.Result.Tps,10:0.0} tps  p50 {step.Result.Latency.P50,8:0.000} ms  p99 {step.Result.Latency.P99,8:0.000} ms  in flight {step.InFlight,6:0.00}  errors {step.Result.Errors}");
 
-    public static string Knee(KneeResult knee, IReadOnlyList<(Threshold Threshold, bool Passed, double Measured)> verdicts)
+    public static string Knee(KneeResult knee, IReadOnlyList<ThresholdVerdict> verdicts)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"{knee.Knee.Result.Workload} on {knee.Knee.Result.Endpoint}: knee at {knee.Knee.Clients} client(s)\n");
@@ -25,14 +25,14 @@ internal static class LoadTestText
                 $"  {step.Clients,7} {step.Result.Tps,10:0.0} {step.Result.Latency.P50,11:0.000} {step.Result.Latency.P99,11:0.000} {step.InFlight,10:0.00} {step.Result.Errors,7}{(step == knee.Knee ? "  ← knee" : "")}\n");
         }
         text.Append(CultureInfo.InvariantCulture, $"  stopped: {knee.StoppedBecause}\n  {knee.Explanation}\n");
-        foreach (var (threshold, passed, measured) in verdicts)
+        foreach (var (threshold, measured, passed) in verdicts)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {(passed ? "ok    " : "FAILED")} {threshold.Text} at the knee (measured {measured:0.###})\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {(passed ? "ok    " : "FAILED")} {threshold} at the knee (measured {measured:0.###})\n");
         }
         return text.ToString();
     }
 
-    public static string Summary(LoadTestResult result, IReadOnlyList<(Threshold Threshold, bool Passed, double Measured)> verdicts)
+    public static string Summary(LoadTestResult result, IReadOnlyList<ThresholdVerdict> verdicts)
     {
         var text = new StringBuilder();
         var model = result.Rate is { } rate ? $"open model, {rate} arrivals/s, at most {result.Clients} in flight" : $"closed model, {result.Clients} client(s)";
@@ -46,9 +46,9 @@ internal static class LoadTestText
         {
             text.Append(CultureInfo.InvariantCulture, $"  dropped       {result.Dropped} arrival(s) found every client busy\n");
         }
-        foreach (var (threshold, passed, measured) in verdicts)
+        foreach (var (threshold, measured, passed) in verdicts)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {(passed ? "ok    " : "FAILED")} {threshold.Text} (measured {measured:0.###})\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {(passed ? "ok    " : "FAILED")} {threshold} (measured {measured:0.###})\n");
         }
         return text.ToString();
     }

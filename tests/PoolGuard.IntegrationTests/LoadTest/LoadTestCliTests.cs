@@ -155,6 +155,9 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         var refused = await LoadTestAsync("not-the-password", "select-only", "-c", Connection("pgbench"), "-d", "1s");
         var unreachable = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", $"Host=127.0.0.1;Port=1;Database=x;Username={PgSandbox.Roles.App}", "-d", "1s");
         var badThreshold = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "--threshold", "p99<50");
+        var noGateway = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "-d", "1s", "--gateway", "http://127.0.0.1:1");
+        var samplerRefused = await LoadTestAsync(PgSandbox.Roles.AppPassword, "select-only", "-c", Connection("pgbench"), "-d", "1s",
+            "--database", $"Host={PgSandbox.Host};Port={PgSandbox.Port};Database=app;Username={PgSandbox.Roles.Watch};Password=wrong");
 
         Assert.Equal(2, noTables.ExitCode);
         Assert.Contains("the pgbench tables are not there", noTables.Stderr, StringComparison.Ordinal);
@@ -165,7 +168,13 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         Assert.Contains("127.0.0.1:1/x", unreachable.Stderr, StringComparison.Ordinal);
         Assert.Equal(2, badThreshold.ExitCode);
         Assert.Contains("a latency takes ms, s or us", badThreshold.Stderr + badThreshold.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", noTables.Stderr + refused.Stderr + unreachable.Stderr, StringComparison.Ordinal); // no stack trace
+        Assert.Equal(2, noGateway.ExitCode);
+        Assert.Contains("cannot sample the gateway http://127.0.0.1:1/metrics", noGateway.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, samplerRefused.ExitCode);
+        Assert.Contains("cannot sample the database", samplerRefused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("28P01", samplerRefused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("transactions", noGateway.Stdout + samplerRefused.Stdout, StringComparison.Ordinal); // found before any load
+        Assert.DoesNotContain("   at ", noTables.Stderr + refused.Stderr + unreachable.Stderr + noGateway.Stderr + samplerRefused.Stderr, StringComparison.Ordinal); // no stack trace
     }
 
     private string Script(string name, string text)
@@ -234,23 +243,12 @@ public sealed class LoadTestCliTests : IAsyncLifetime
     {
         PgSandbox.Require();
         var port = PoolGuardProcess.UnusedPort();
-        var config = Path.Combine(_directory, "poolguard.json");
-        File.WriteAllText(config, $$"""
-            {
-              "PoolGuard": {
-                "ListenAddress": "127.0.0.1", "ListenPort": {{port}}, "AuthType": "scram-sha-256",
-                "PoolMode": "transaction", "DefaultPoolSize": 4, "MaxClientConn": 100, "QueryWaitTimeout": "60s",
-                "Databases": { "app": { "Host": "{{PgSandbox.Host}}", "Port": {{PgSandbox.Port}} } },
-                "Users": { "{{PgSandbox.Roles.App}}": { "Password": "{{PgSandbox.Roles.AppPassword}}" } }
-              }
-            }
-            """);
         var sleep = Script("sleep20.sql", "SELECT pg_sleep(0.02);\n"); // 20 ms each: 4 servers serve about 200 per second
         var json = Path.Combine(_directory, "knee.json");
-        await using var gateway = await PoolGuardProcess.StartAsync(config, port);
+        await using var gateway = await SmallPoolGateway.StartAsync(_directory, port, poolSize: 4);
 
         var run = await LoadTestAsync(PgSandbox.Roles.AppPassword, sleep, "-c", $"Host=127.0.0.1;Port={port};Database=app;Username={PgSandbox.Roles.App}",
-            "--find-knee", "--clients", "16", "-d", "2s", "--json", json);
+            "--find-knee", "--clients", "16", "-d", "2s", "--json", json, "--report", Path.Combine(_directory, "knee.html"));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var knee = JsonDocument.Parse(await File.ReadAllTextAsync(json)).RootElement;
@@ -259,6 +257,9 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         Assert.StartsWith("throughput stopped rising", knee.GetProperty("stopped_because").GetString(), StringComparison.Ordinal);
         Assert.Contains("Little's law", knee.GetProperty("explanation").GetString(), StringComparison.Ordinal);
         Assert.Contains("← knee", run.Stdout, StringComparison.Ordinal);
+        var report = await File.ReadAllTextAsync(Path.Combine(_directory, "knee.html"));
+        Assert.Contains("<figure id=\"knee\"", report, StringComparison.Ordinal); // throughput and p99 against the clients, the knee marked
+        Assert.Contains($"knee at {knee.GetProperty("knee_clients").GetInt32()} client(s)", report, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -1,0 +1,128 @@
+using PoolGuard.LoadTest.Results;
+using PoolGuard.LoadTest.Running;
+using PoolGuard.LoadTest.Sampling;
+using ScottPlot;
+
+namespace PoolGuard.LoadTest.Report;
+
+/// <summary>
+/// The charts of a run, from its one-second points: throughput with the clients beside it, latency percentiles,
+/// errors and dropped arrivals, and — when sampled — the database's connections and the gateway's pools; for a knee
+/// search, throughput and p99 against the clients with the knee marked.
+/// </summary>
+public static class RunCharts
+{
+    public static IReadOnlyList<Chart> Of(IReadOnlyList<IntervalResult> intervals, KneeResult? knee = null)
+    {
+        var charts = new List<Chart>();
+        if (knee is not null)
+        {
+            charts.Add(Knee(knee));
+        }
+        if (intervals.Count == 0)
+        {
+            return charts;
+        }
+        var at = intervals.Select(p => p.At).ToArray();
+        charts.Add(Throughput(intervals, at));
+        charts.Add(Latency(intervals, at));
+        charts.Add(Errors(intervals, at));
+        if (Connections(intervals, at) is { } connections)
+        {
+            charts.Add(connections);
+        }
+        if (Gateway(intervals, at) is { } gateway)
+        {
+            charts.Add(gateway);
+        }
+        return charts;
+    }
+
+    private static Chart Throughput(IReadOnlyList<IntervalResult> intervals, double[] at)
+    {
+        var plot = ChartStyle.New("Throughput", "seconds", "transactions per second");
+        var tps = intervals.Select(p => p.Tps).ToArray();
+        var clients = intervals.Select(p => (double)p.Clients).ToArray();
+        ChartStyle.Line(plot, at, tps, "TPS", ChartStyle.Throughput);
+        ChartStyle.Line(plot, at, clients, "clients (right)", ChartStyle.Clients, right: true);
+        plot.Axes.Right.Label.Text = "clients";
+        return ChartStyle.Render(plot, "throughput", "Throughput and clients over time",
+            new ChartTable(["seconds", "TPS", "clients"], [.. intervals.Select(p => (IReadOnlyList<double>)[p.At, p.Tps, p.Clients])]));
+    }
+
+    private static Chart Latency(IReadOnlyList<IntervalResult> intervals, double[] at)
+    {
+        var plot = ChartStyle.New("Latency", "seconds", "milliseconds");
+        ChartStyle.Line(plot, at, [.. intervals.Select(p => p.Latency.P50)], "p50", ChartStyle.P50);
+        ChartStyle.Line(plot, at, [.. intervals.Select(p => p.Latency.P95)], "p95", ChartStyle.P95);
+        ChartStyle.Line(plot, at, [.. intervals.Select(p => p.Latency.P99)], "p99", ChartStyle.P99);
+        return ChartStyle.Render(plot, "latency", "Latency percentiles over time",
+            new ChartTable(["seconds", "p50 ms", "p95 ms", "p99 ms", "max ms"],
+                [.. intervals.Select(p => (IReadOnlyList<double>)[p.At, p.Latency.P50, p.Latency.P95, p.Latency.P99, p.Latency.Max])]));
+    }
+
+    private static Chart Errors(IReadOnlyList<IntervalResult> intervals, double[] at)
+    {
+        var plot = ChartStyle.New("Errors", "seconds", "per interval");
+        var errors = plot.Add.Bars(at, [.. intervals.Select(p => (double)p.Errors)]);
+        errors.Color = ChartStyle.Errors;
+        errors.LegendText = "errors";
+        if (intervals.Any(p => p.Dropped > 0))
+        {
+            ChartStyle.Line(plot, at, [.. intervals.Select(p => (double)p.Dropped)], "dropped arrivals", ChartStyle.Dropped);
+        }
+        return ChartStyle.Render(plot, "errors", "Errors and dropped arrivals over time",
+            new ChartTable(["seconds", "errors", "dropped"], [.. intervals.Select(p => (IReadOnlyList<double>)[p.At, p.Errors, p.Dropped])]));
+    }
+
+    private static Chart? Connections(IReadOnlyList<IntervalResult> intervals, double[] at) => Sampled(intervals, at, "database", "Database connections",
+        "The database's connections over time (pg_stat_activity)",
+        [
+            (ResourceNames.DatabaseConnections, "connections", ChartStyle.Throughput),
+            (ResourceNames.DatabaseActive, "active", ChartStyle.P50),
+            (ResourceNames.DatabaseIdleInTransaction, "idle in transaction", ChartStyle.P95),
+            (ResourceNames.DatabaseLockWaits, "waiting for a lock", ChartStyle.Dropped),
+            (ResourceNames.DatabaseMaxConnections, "max_connections", ChartStyle.P99),
+        ]);
+
+    private static Chart? Gateway(IReadOnlyList<IntervalResult> intervals, double[] at) => Sampled(intervals, at, "gateway", "Gateway pools",
+        "The gateway's clients and servers over time (/metrics)",
+        [
+            (ResourceNames.GatewayClientsActive, "clients active", ChartStyle.Throughput),
+            (ResourceNames.GatewayClientsWaiting, "clients waiting", ChartStyle.P99),
+            (ResourceNames.GatewayServersActive, "servers active", ChartStyle.P50),
+            (ResourceNames.GatewayServersIdle, "servers idle", ChartStyle.Clients),
+        ]);
+
+    /// <summary>A chart of sampled figures; null when none of them was read. A missed sample is a gap (NaN), not a zero.</summary>
+    private static Chart? Sampled(IReadOnlyList<IntervalResult> intervals, double[] at, string id, string heading, string title,
+        IReadOnlyList<(string Name, string Label, Color Color)> series)
+    {
+        var present = series.Where(s => intervals.Any(p => p.Resources.ContainsKey(s.Name))).ToList();
+        if (present.Count == 0)
+        {
+            return null;
+        }
+        var plot = ChartStyle.New(heading, "seconds", "connections");
+        foreach (var (name, label, color) in present)
+        {
+            ChartStyle.Line(plot, at, [.. intervals.Select(p => p.Resources.GetValueOrDefault(name, double.NaN))], label, color);
+        }
+        return ChartStyle.Render(plot, id, title, new ChartTable(["seconds", .. present.Select(s => s.Label)],
+            [.. intervals.Select(p => (IReadOnlyList<double>)[p.At, .. present.Select(s => p.Resources.GetValueOrDefault(s.Name, double.NaN))])]));
+    }
+
+    private static Chart Knee(KneeResult knee)
+    {
+        var plot = ChartStyle.New("Throughput and p99 against clients", "concurrent clients", "transactions per second");
+        var clients = knee.Steps.Select(s => (double)s.Clients).ToArray();
+        ChartStyle.Line(plot, clients, [.. knee.Steps.Select(s => s.Result.Tps)], "TPS", ChartStyle.Throughput);
+        ChartStyle.Line(plot, clients, [.. knee.Steps.Select(s => s.Result.Latency.P99)], "p99 ms (right)", ChartStyle.P99, right: true);
+        plot.Axes.Right.Label.Text = "p99 milliseconds";
+        var line = plot.Add.VerticalLine(knee.Knee.Clients, 2, ChartStyle.Clients);
+        line.LegendText = $"knee: {knee.Knee.Clients} client(s)";
+        return ChartStyle.Render(plot, "knee", $"Throughput and p99 against concurrency, knee at {knee.Knee.Clients} client(s)",
+            new ChartTable(["clients", "TPS", "p50 ms", "p99 ms", "in flight", "errors"],
+                [.. knee.Steps.Select(s => (IReadOnlyList<double>)[s.Clients, s.Result.Tps, s.Result.Latency.P50, s.Result.Latency.P99, s.InFlight, s.Result.Errors])]));
+    }
+}
