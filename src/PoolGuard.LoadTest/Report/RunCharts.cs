@@ -42,9 +42,15 @@ public static class RunCharts
     {
         var plot = ChartStyle.New("Throughput", "seconds", "transactions per second");
         var tps = intervals.Select(p => p.Tps).ToArray();
-        var clients = intervals.Select(p => (double)p.Clients).ToArray();
         ChartStyle.Line(plot, at, tps, "TPS", ChartStyle.Throughput);
-        ChartStyle.Line(plot, at, clients, "clients (right)", ChartStyle.Clients, right: true);
+        if (intervals.Any(p => p.TargetRate is not null))
+        {
+            // The open model: what was asked for beside what was served; the gap between them is queueing or dropping.
+            ChartStyle.Line(plot, at, [.. intervals.Select(p => p.TargetRate ?? double.NaN)], "target arrival rate", ChartStyle.Clients);
+            return ChartStyle.Render(plot, "throughput", "Throughput and the target arrival rate over time",
+                new ChartTable(["seconds", "TPS", "target rate"], [.. intervals.Select(p => (IReadOnlyList<double>)[p.At, p.Tps, p.TargetRate ?? double.NaN])]));
+        }
+        ChartStyle.Line(plot, at, [.. intervals.Select(p => (double)p.Clients)], "clients (right)", ChartStyle.Clients, right: true);
         plot.Axes.Right.Label.Text = "clients";
         return ChartStyle.Render(plot, "throughput", "Throughput and clients over time",
             new ChartTable(["seconds", "TPS", "clients"], [.. intervals.Select(p => (IReadOnlyList<double>)[p.At, p.Tps, p.Clients])]));

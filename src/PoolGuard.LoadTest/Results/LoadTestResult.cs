@@ -16,11 +16,14 @@ public sealed record Percentiles(double P50, double P90, double P95, double P99,
     private static double Ms(long micros) => Math.Round(micros / 1000.0, 3);
 }
 
-/// <summary>One second of the run: when (seconds from the start), how many transactions, their latencies, errors, and how many clients ran.</summary>
+/// <summary>One second of the run: when (seconds from the start), how many transactions, their latencies, errors, and how many clients ran (closed: as the ramp stood at its end).</summary>
 public sealed record IntervalResult(double At, long Transactions, double Tps, Percentiles Latency, long Errors, int Clients, long Dropped)
 {
     /// <summary>What the samplers read at the interval's end (<see cref="Sampling.ResourceNames"/>); empty without samplers or when every sample failed.</summary>
     public IReadOnlyDictionary<string, double> Resources { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Open model: the arrival rate the course asked for at the interval's end (it ramps with --stage).</summary>
+    public double? TargetRate { get; init; }
 }
 
 /// <summary>One sampler of a run: what it read, how many of its samples failed, and the last failure.</summary>

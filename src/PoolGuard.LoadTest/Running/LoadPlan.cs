@@ -24,6 +24,16 @@ public sealed record LoadPlan(string Endpoint, int Clients, TimeSpan Duration, d
     /// <summary>How often the live line and the series get a point.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// `--stage`: the clients (closed) or the rate (open) ramped over the run; its duration is the run's. Without it,
+    /// <see cref="Clients"/> or <see cref="Rate"/> for the whole <see cref="Duration"/>. In the closed model
+    /// <see cref="Clients"/> is then the most that run at once, at least the schedule's peak.
+    /// </summary>
+    public LoadSchedule? Schedule { get; init; }
+
+    /// <summary>The course of the load: the stages, or one flat stage.</summary>
+    public LoadSchedule Course => Schedule ?? LoadSchedule.Constant(Rate ?? Clients, Duration);
+
     /// <summary>Read once per interval beside the load (the database's connections, the gateway's pools); started before the clients.</summary>
     public IReadOnlyList<IResourceSampler> Samplers { get; init; } = [];
 }

@@ -18,6 +18,9 @@ public static class LoadRunner
 {
     private static readonly TimeSpan Backoff = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How often a client the ramp has not reached looks again.</summary>
+    private static readonly TimeSpan IdleCheck = TimeSpan.FromMilliseconds(10);
+
     public static async Task<LoadTestResult> RunAsync(IWorkload workload, NpgsqlDataSource dataSource, LoadPlan plan,
         Action<IntervalResult>? progress, CancellationToken cancellationToken)
     {
@@ -49,8 +52,10 @@ public static class LoadRunner
         var warmFrom = Stopwatch.GetTimestamp();
         var start = warmFrom + (long)(plan.Warmup.TotalSeconds * Stopwatch.Frequency);
         var end = start + (long)(plan.Duration.TotalSeconds * Stopwatch.Frequency);
-        run.Go.TrySetResult(new RunWindow(start, end));
-        var scheduler = arrivals is null ? Task.CompletedTask : Task.Run(() => ScheduleAsync(arrivals.Writer, plan.Rate!.Value, warmFrom, start, end, run, hardStop.Token), CancellationToken.None);
+        var course = plan.Course.After(plan.Warmup); // from warmFrom: the warm-up holds the first value
+        run.Go.TrySetResult(new RunWindow(warmFrom, start, end, course));
+        var scheduler = arrivals is null ? Task.CompletedTask : Task.Factory.StartNew(() => Schedule(arrivals.Writer, course, warmFrom, start, end, run, hardStop.Token),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (plan.Warmup > TimeSpan.Zero)
         {
             await Task.WhenAny(Task.Delay(plan.Warmup, cancellationToken)).ConfigureAwait(false); // cancelled: the loop below ends at once
@@ -73,8 +78,9 @@ public static class LoadRunner
             }
             var now = Stopwatch.GetTimestamp();
             var resources = sampling.SampleAsync(plan.Interval / 2, cancellationToken);
-            var point = Point(recorder, run, start, last, now, plan.Clients, ref droppedBefore);
-            intervals.Add(point with { Resources = await resources.ConfigureAwait(false) });
+            var value = course.ValueAt(Stopwatch.GetElapsedTime(warmFrom, now).TotalSeconds);
+            var point = Point(recorder, run, start, last, now, plan.Rate is null ? (int)Math.Min(plan.Clients, Math.Round(value)) : plan.Clients, ref droppedBefore);
+            intervals.Add(point with { Resources = await resources.ConfigureAwait(false), TargetRate = plan.Rate is null ? null : Math.Round(value, 1) });
             progress?.Invoke(intervals[^1]);
             last = now;
         }
@@ -122,11 +128,15 @@ public static class LoadRunner
         return point;
     }
 
-    /// <summary>Open model: each arrival's intended start time, at the rate; an arrival that finds the queue full is dropped, not delayed.</summary>
-    private static async Task ScheduleAsync(ChannelWriter<long> arrivals, double rate, long start, long measureFrom, long end, RunState run, CancellationToken cancellationToken)
+    /// <summary>
+    /// Open model: each arrival's intended start time, as dense as the course's rate; an arrival that finds the queue
+    /// full is dropped, not delayed. On a thread of its own that sleeps with Thread.Sleep(1) (a nanosleep, about 1.1 ms
+    /// late at most): Task.Delay(1) rides the timer queue and woke 4–5 ms late here, which the latencies then carried.
+    /// </summary>
+    private static void Schedule(ChannelWriter<long> arrivals, LoadSchedule course, long start, long measureFrom, long end, RunState run, CancellationToken cancellationToken)
     {
-        var ticksPerArrival = Stopwatch.Frequency / rate;
         long issued = 0;
+        var next = Due(course, start, issued);
         try
         {
             while (!run.Stopping && !cancellationToken.IsCancellationRequested)
@@ -136,26 +146,26 @@ public static class LoadRunner
                 {
                     break;
                 }
-                var due = (long)((now - start) / ticksPerArrival) + 1;
-                for (; issued < due; issued++)
+                for (; next <= now && next < end; next = Due(course, start, ++issued))
                 {
-                    var intended = start + (long)(issued * ticksPerArrival);
-                    if (!arrivals.TryWrite(intended) && intended >= measureFrom)
+                    if (!arrivals.TryWrite(next) && next >= measureFrom)
                     {
                         Interlocked.Increment(ref run.Dropped);
                     }
                 }
-                await Task.Delay(1, cancellationToken).ConfigureAwait(false);
+                Thread.Sleep(1);
             }
-        }
-        catch (OperationCanceledException)
-        {
         }
         finally
         {
             arrivals.TryComplete();
         }
     }
+
+    /// <summary>The Stopwatch timestamp at which arrival <paramref name="n"/> is due; long.MaxValue once the course has ended.</summary>
+    private static long Due(LoadSchedule course, long start, long n) => course.TimeOfArrival(n) is var seconds && double.IsFinite(seconds)
+        ? start + (long)(seconds * Stopwatch.Frequency)
+        : long.MaxValue;
 
     private static async Task ClientAsync(IWorkload workload, NpgsqlDataSource dataSource, int index, LatencyRecorder recorder, RunState run,
         Channel<long>? arrivals, CancellationToken cancellationToken)
@@ -172,7 +182,7 @@ public static class LoadRunner
                 // counted once the run is on: the loop below tries again
             }
             run.Ready();
-            var (measureFrom, end) = await run.Go.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var (origin, measureFrom, end, course) = await run.Go.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
             while (!run.Stopping && !cancellationToken.IsCancellationRequested)
             {
                 if (state is null)
@@ -198,6 +208,11 @@ public static class LoadRunner
                     if (intended >= end)
                     {
                         break;
+                    }
+                    if (index >= Math.Round(course.ValueAt(Stopwatch.GetElapsedTime(origin, intended).TotalSeconds)))
+                    {
+                        await Idle(cancellationToken).ConfigureAwait(false); // the ramp has not reached this client yet, or has left it
+                        continue;
                     }
                 }
                 else if (!await arrivals.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false) || !arrivals.Reader.TryRead(out intended))
@@ -257,19 +272,26 @@ public static class LoadRunner
         _ => null,
     };
 
-    private static async Task Pause(CancellationToken cancellationToken)
+    private static Task Pause(CancellationToken cancellationToken) => Wait(Backoff, cancellationToken);
+
+    private static Task Idle(CancellationToken cancellationToken) => Wait(IdleCheck, cancellationToken);
+
+    private static async Task Wait(TimeSpan delay, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Delay(Backoff, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
         }
     }
 
-    /// <summary>Stopwatch timestamps: transactions intended from <paramref name="MeasureFrom"/> are measured; none starts at or after <paramref name="End"/>.</summary>
-    private readonly record struct RunWindow(long MeasureFrom, long End);
+    /// <summary>
+    /// Stopwatch timestamps: the course runs from <paramref name="Origin"/> (the warm-up's start); transactions intended
+    /// from <paramref name="MeasureFrom"/> are measured; none starts at or after <paramref name="End"/>.
+    /// </summary>
+    private readonly record struct RunWindow(long Origin, long MeasureFrom, long End, LoadSchedule Course);
 
     private sealed class RunState(int clients)
     {

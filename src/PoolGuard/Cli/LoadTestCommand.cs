@@ -49,6 +49,11 @@ internal static class LoadTestCommand
         var findKnee = new Option<bool>("--find-knee") { Description = "step the clients up (1, 2, 4, … up to --clients), each step --duration long, until throughput stops rising, p99 crosses --knee-p99 or errors appear" };
         var store = LoadTestHistoryCommands.StoreOption();
         var label = new Option<string?>("--label") { Description = "a name for this run in the history (e.g. 2026-Q4), for compare --baseline" };
+        var stages = new Option<string[]>("--stage")
+        {
+            Description = "ramp: DURATION:TARGET, repeatable (e.g. --stage 10s:16 --stage 30s:16 --stage 10s:0); each moves the clients (or, with --rate, the arrival rate) linearly to TARGET, the first from --clients/--rate (0 when not given); the run lasts their sum",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var report = new Option<string?>("--report") { Description = "write a self-contained HTML report with charts (throughput, latency, errors, and what was sampled) to this file" };
         var database = new Option<string?>("--database")
         {
@@ -70,7 +75,7 @@ internal static class LoadTestCommand
         var kneeP99 = new Option<string>("--knee-p99") { Description = "with --find-knee: the p99 a step may not cross", DefaultValueFactory = _ => "100ms" };
         var command = new Command("loadtest", "Load a PostgreSQL endpoint (directly or through PoolGuard) and measure throughput, latency percentiles and errors")
         {
-            workload, connection, clients, rate, duration, warmup, thresholds, json, report, database, gateway, token, init, scale, quiet, findKnee, kneeP99, store, label,
+            workload, connection, clients, rate, duration, stages, warmup, thresholds, json, report, database, gateway, token, init, scale, quiet, findKnee, kneeP99, store, label,
         };
         command.Subcommands.Add(LoadTestHistoryCommands.History());
         command.Subcommands.Add(LoadTestHistoryCommands.Compare());
@@ -108,6 +113,21 @@ internal static class LoadTestCommand
             {
                 result.AddError($"--duration '{result.GetValue(duration)}' is not a duration: write 30s, 2m or 500ms");
             }
+            foreach (var text in result.GetValue(stages) ?? [])
+            {
+                if (!TryParseStage(text, out _))
+                {
+                    result.AddError($"--stage '{text}' is not DURATION:TARGET: write 30s:16 (16 clients, or 16 arrivals/s with --rate)");
+                }
+            }
+            if (result.GetValue(stages) is { Length: > 0 } && result.GetResult(duration) is { Implicit: false })
+            {
+                result.AddError("--stage sets the run's length (the sum of the stages): leave out --duration");
+            }
+            if (result.GetValue(stages) is { Length: > 0 } && result.GetValue(findKnee))
+            {
+                result.AddError("--find-knee makes its own steps: leave out --stage");
+            }
             foreach (var text in result.GetValue(thresholds) ?? [])
             {
                 if (!Threshold.TryParse(text, out _, out var problem))
@@ -118,7 +138,9 @@ internal static class LoadTestCommand
         });
         command.SetAction((parse, cancellationToken) => Workload(parse.GetValue(workload)!) is { } chosen
             ? RunAsync(chosen, parse.GetValue(connection)!, parse.GetValue(clients), parse.GetValue(rate),
-            ParseDuration(parse.GetValue(duration)!)!.Value, ParseDuration(parse.GetValue(warmup)!)!.Value,
+            Course(parse.GetValue(stages), parse.GetResult(clients) is { Implicit: false } ? parse.GetValue(clients) : null, parse.GetValue(rate))
+                is { } course ? new Timing(course.Duration, course) : new Timing(ParseDuration(parse.GetValue(duration)!)!.Value, null),
+            ParseDuration(parse.GetValue(warmup)!)!.Value,
             [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
             new Outputs(parse.GetValue(json), parse.GetValue(report)), new SampleSources(parse.GetValue(database), HttpUri(parse.GetValue(gateway)), parse.GetValue(token)),
             parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet),
@@ -163,7 +185,25 @@ internal static class LoadTestCommand
         return new ScriptWorkload(scripts);
     }
 
-    private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, TimeSpan duration, TimeSpan warmup,
+    /// <summary>The --stage ramp, starting from --rate (open model) or the --clients given (closed), else 0; null without stages.</summary>
+    private static LoadSchedule? Course(string[]? stages, int? clients, double? rate) => stages is { Length: > 0 }
+        ? new LoadSchedule(rate ?? clients ?? 0, [.. stages.Select(text => TryParseStage(text, out var stage) ? stage! : throw new InvalidOperationException(text))])
+        : null;
+
+    private static bool TryParseStage(string text, out Stage? stage)
+    {
+        stage = null;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || ParseDuration(text[..colon]) is not { Ticks: > 0 } length
+            || !double.TryParse(text[(colon + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var target) || target < 0 || !double.IsFinite(target))
+        {
+            return false;
+        }
+        stage = new Stage(length, target);
+        return true;
+    }
+
+    private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, Timing timing, TimeSpan warmup,
         IReadOnlyList<Threshold> thresholds, Outputs outputs, SampleSources sources, int? initScale, bool quiet, double? kneeP99, RunHistory history, string? label,
         CancellationToken cancellationToken)
     {
@@ -178,7 +218,7 @@ internal static class LoadTestCommand
         }
         try
         {
-            return await RunAsync(workload, endpoint!, clients, rate, duration, warmup, thresholds, outputs, samplers, initScale, quiet, kneeP99, history, label, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(workload, endpoint!, clients, rate, timing, warmup, thresholds, outputs, samplers, initScale, quiet, kneeP99, history, label, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -209,10 +249,15 @@ internal static class LoadTestCommand
         return samplers;
     }
 
-    private static async Task<int> RunAsync(IWorkload workload, PoolGuard.LoadTest.Running.Endpoint endpoint, int clients, double? rate, TimeSpan duration, TimeSpan warmup,
+    private static async Task<int> RunAsync(IWorkload workload, PoolGuard.LoadTest.Running.Endpoint endpoint, int clients, double? rate, Timing timing, TimeSpan warmup,
         IReadOnlyList<Threshold> thresholds, Outputs outputs, IReadOnlyList<IResourceSampler> samplers, int? initScale, bool quiet, double? kneeP99,
         RunHistory history, string? label, CancellationToken cancellationToken)
     {
+        var duration = timing.Duration;
+        if (rate is null && timing.Course is { } ramp)
+        {
+            clients = (int)Math.Ceiling(ramp.Peak); // the closed model's clients follow the ramp: enough for its peak
+        }
         var builder = new NpgsqlConnectionStringBuilder(endpoint.ConnectionString)
         {
             ApplicationName = $"poolguard loadtest {workload.Name}",
@@ -232,8 +277,8 @@ internal static class LoadTestCommand
             {
                 return await FindKneeAsync(workload, dataSource, endpoint.Display, clients, duration, warmup, limit, thresholds, outputs, samplers, quiet, cancellationToken).ConfigureAwait(false);
             }
-            var plan = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup, Samplers = samplers };
-            Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {(rate is { } r ? $"open model at {r.ToString(CultureInfo.InvariantCulture)}/s with at most {clients} in flight" : $"{clients} client(s)")} for {duration.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s{(warmup > TimeSpan.Zero ? $" after {warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s unmeasured" : "")}");
+            var plan = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup, Samplers = samplers, Schedule = timing.Course };
+            Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {LoadTestText.Plan(plan)}");
             var live = quiet ? null : (Action<IntervalResult>)(point => Console.Error.WriteLine(LoadTestText.Point(point)));
             var result = await LoadRunner.RunAsync(workload, dataSource, plan, live, cancellationToken).ConfigureAwait(false);
             var verdicts = Verdicts(thresholds, result);
@@ -281,6 +326,9 @@ internal static class LoadTestCommand
     internal static TimeSpan? ParseDuration(string text) =>
         PoolGuard.Config.Values.DurationParser.TryParse(text, out var value) && value >= TimeSpan.Zero ? value : null;
 }
+
+/// <summary>How long the run lasts: --duration, or the sum of the --stage ramp (then <paramref name="Course"/>).</summary>
+internal sealed record Timing(TimeSpan Duration, LoadSchedule? Course);
 
 /// <summary>Where --database, --gateway and --token point the samplers.</summary>
 internal sealed record SampleSources(string? Database, Uri? Gateway, string? Token);

@@ -9,7 +9,19 @@ namespace PoolGuard.Cli;
 internal static class LoadTestText
 {
     public static string Point(IntervalResult point) => string.Create(CultureInfo.InvariantCulture,
-        $"[{point.At,6:0.0}s] {point.Tps,9:0.0} tps  p50 {point.Latency.P50,7:0.000} ms  p95 {point.Latency.P95,7:0.000} ms  p99 {point.Latency.P99,7:0.000} ms  errors {point.Errors}{(point.Dropped > 0 ? $"  dropped {point.Dropped}" : "")}");
+        $"[{point.At,6:0.0}s] {(point.TargetRate is { } target ? $"{target,7:0.#}/s" : $"{point.Clients,4} cl")} {point.Tps,9:0.0} tps  p50 {point.Latency.P50,7:0.000} ms  p95 {point.Latency.P95,7:0.000} ms  p99 {point.Latency.P99,7:0.000} ms  errors {point.Errors}{(point.Dropped > 0 ? $"  dropped {point.Dropped}" : "")}");
+
+    /// <summary>What the run will do, before it starts: the model, the clients or rate (or the ramp), how long.</summary>
+    public static string Plan(LoadPlan plan)
+    {
+        var load = plan.Schedule is { } course
+            ? $"{(plan.Rate is null ? "clients" : "arrivals/s")} from {N(course.Initial)} through {string.Join(", ", course.Stages.Select(s => $"{N(s.Duration.TotalSeconds)} s → {N(s.Target)}"))}"
+                + (plan.Rate is null ? "" : $", at most {plan.Clients} in flight")
+            : plan.Rate is { } rate ? $"open model at {N(rate)}/s with at most {plan.Clients} in flight" : $"{plan.Clients} client(s)";
+        return $"{load} for {N(plan.Duration.TotalSeconds)} s{(plan.Warmup > TimeSpan.Zero ? $" after {N(plan.Warmup.TotalSeconds)} s unmeasured" : "")}";
+    }
+
+    private static string N(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
     public static string Step(KneeStep step) => string.Create(CultureInfo.InvariantCulture,
         $"{step.Clients,5} client(s) {step.Result.Tps,10:0.0} tps  p50 {step.Result.Latency.P50,8:0.000} ms  p99 {step.Result.Latency.P99,8:0.000} ms  in flight {step.InFlight,6:0.00}  errors {step.Result.Errors}");
