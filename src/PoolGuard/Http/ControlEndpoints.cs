@@ -6,7 +6,7 @@ namespace PoolGuard.Http;
 
 /// <summary>
 /// POST /api/control/{action}: the admin console's PAUSE, RESUME, DISABLE, ENABLE, KILL, KILL_CLIENT,
-/// RECONNECT and RELOAD over HTTP, through the same <see cref="GatewayControl"/> (so each publishes its
+/// RECONNECT, RELOAD and SET over HTTP, through the same <see cref="GatewayControl"/> (so each publishes its
 /// event, naming "admin HTTP" and the caller's address). Reading is open without a token on loopback;
 /// acting is not: with no admin_http_token set these answer 403, since anyone who can reach the port
 /// could otherwise pause the database.
@@ -25,18 +25,34 @@ internal static class ControlEndpoints
         guarded.MapPost("/api/control/kill-client", (HttpContext http, long id) => Act(http, gateway, "kill-client", null, by => control.KillClient(id, by)));
         guarded.MapPost("/api/control/reconnect", (HttpContext http, string? database) =>
             Act(http, gateway, "reconnect", database, by => $"{control.Reconnect(database, by)} server(s) to be replaced"));
-        guarded.MapPost("/api/control/reload", (HttpContext http) =>
+        guarded.MapPost("/api/control/reload", () => Applied(gateway, "reload", "", control.Reload));
+        // SET over HTTP: `loadtest --sweep-pool-size` turns default_pool_size step by step, as an operator would at the console.
+        guarded.MapPost("/api/control/set", (string? key, string? value) => Applied(gateway, "set", $"{key} = {value}: ", () => key is null || value is null
+            ? throw new GatewayControlException(PgError.Error(SqlState.SyntaxError, "set needs ?key=NAME&value=VALUE", "a pgbouncer.ini name, e.g. key=default_pool_size&value=8"))
+            : control.Set(key, value)));
+    }
+
+    /// <summary>A reload or a SET: 200 with the changes in force, 422 with the problems when refused (the previous configuration stays).</summary>
+    private static IResult Applied(GatewayServer gateway, string action, string prefix, Func<ReloadOutcome> apply)
+    {
+        if (Refuse(gateway) is { } refused)
         {
-            if (Refuse(gateway) is { } refused)
-            {
-                return refused;
-            }
-            var outcome = control.Reload();
-            return Results.Json(new ControlDocument("reload", null, outcome.Applied,
-                    outcome.Applied ? $"{outcome.Changes.Count} change(s) in force" : "refused; the previous configuration stays in force",
-                    outcome.Applied ? outcome.Changes : outcome.Problems),
-                AdminJsonContext.Api.ControlDocument, statusCode: outcome.Applied ? 200 : 422);
-        });
+            return refused;
+        }
+        ReloadOutcome outcome;
+        try
+        {
+            outcome = apply();
+        }
+        catch (GatewayControlException ex)
+        {
+            return Results.Json(new ControlDocument(action, null, false, prefix + ex.Error.Message, ex.Error.Hint is { } hint ? [hint] : []),
+                AdminJsonContext.Api.ControlDocument, statusCode: 400);
+        }
+        return Results.Json(new ControlDocument(action, null, outcome.Applied,
+                prefix + (outcome.Applied ? $"{outcome.Changes.Count} change(s) in force" : "refused; the previous configuration stays in force"),
+                outcome.Applied ? outcome.Changes : outcome.Problems),
+            AdminJsonContext.Api.ControlDocument, statusCode: outcome.Applied ? 200 : 422);
     }
 
     private static IResult Act(HttpContext http, GatewayServer gateway, string action, string? database, Action<string> act) =>

@@ -158,6 +158,16 @@ public sealed class AdminHttpTests
         var reload = await PostAsync("/api/control/reload");
         Assert.Equal((HttpStatusCode)422, reload.Status);
         Assert.Contains("without a configuration file", reload.Body.GetProperty("notes")[0].GetString(), StringComparison.Ordinal);
+        var set = await PostAsync("/api/control/set?key=default_pool_size&value=7");
+        Assert.Equal(HttpStatusCode.OK, set.Status);
+        Assert.Equal(7, http.Gateway.Server.Config.DefaultPoolSize);
+        Assert.Equal(7, http.Gateway.Pool()?.PoolSize);
+        var unknownKey = await PostAsync("/api/control/set?key=no_such_setting&value=1");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownKey.Status);
+        Assert.Contains("unknown setting", unknownKey.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("/api/control/set?key=listen_port&value=1")).Status);
+        Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync("/api/control/set?key=default_pool_size")).Status);
+        Assert.Equal(7, http.Gateway.Server.Config.DefaultPoolSize);
 
         var events = http.Gateway.Server.Events.Recent().Where(e => e.Kind is GatewayEventKind.Paused or GatewayEventKind.Resumed).ToList();
         Assert.Equal(2, events.Count);
