@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using PoolGuard.LoadTest.Results;
 using PoolGuard.LoadTest.Running;
+using PoolGuard.LoadTest.Sweep;
 
 namespace PoolGuard.LoadTest.Report;
 
@@ -37,28 +38,55 @@ public static class HtmlReport
     /// <summary>A knee search: the knee first, then every step's seconds one after another, so the staircase shows.</summary>
     public static string ForKnee(KneeResult knee, IReadOnlyList<ThresholdVerdict> verdicts)
     {
-        var series = new List<IntervalResult>();
-        var offset = 0.0;
-        foreach (var step in knee.Steps)
-        {
-            series.AddRange(step.Result.Intervals.Select(p => p with { At = Math.Round(offset + p.At, 3) }));
-            offset += step.Result.DurationSeconds;
-        }
-        return Page(knee.Knee.Result, verdicts, knee, RunCharts.Of(series, knee));
+        var search = new Search($"knee search over {string.Join(", ", knee.Steps.Select(s => s.Clients))} clients", knee.Steps.Sum(s => s.Result.DurationSeconds),
+            "at the knee", (knee.Knee.Clients.ToString(CultureInfo.InvariantCulture), "clients at the knee"), "Knee", [$"Stopped: {knee.StoppedBecause}.", $"{knee.Explanation}."]);
+        return Page(knee.Knee.Result, verdicts, search, [RunCharts.Knee(knee), .. RunCharts.Of(OneAfterAnother(knee.Steps.Select(s => s.Result)))]);
     }
 
-    private static string Page(LoadTestResult result, IReadOnlyList<ThresholdVerdict> verdicts, KneeResult? knee, IReadOnlyList<Chart> charts)
+    /// <summary>A pool-size sweep: throughput and p99 against the pool size with the recommendation marked, then the steps' seconds.</summary>
+    public static string ForSweep(PoolSweepResult sweep, IReadOnlyList<ThresholdVerdict> verdicts)
+    {
+        var chosen = sweep.Recommended ?? sweep.Best;
+        var search = new Search($"pool-size sweep over {string.Join(", ", sweep.Steps.Select(s => s.PoolSize))} at {chosen.Result.Clients} client(s)",
+            sweep.Steps.Sum(s => s.Result.DurationSeconds), sweep.Recommended is null ? "at the fastest size" : "at the recommended size",
+            (sweep.Recommended?.PoolSize.ToString(CultureInfo.InvariantCulture) ?? "none", "recommended pool size"), "Pool size",
+            [sweep.Recommended is null ? "No pool size stayed within the limits." : $"Recommended: default_pool_size = {sweep.Recommended.PoolSize}.", $"{sweep.Explanation}.",
+                $"default_pool_size was put back to {sweep.RestoredTo} after the sweep."]);
+        return Page(chosen.Result, verdicts, search, [RunCharts.PoolSizes(sweep), .. RunCharts.Of(OneAfterAnother(sweep.Steps.Select(s => s.Result)))]);
+    }
+
+    /// <summary>The steps' one-second points end to end on one time axis.</summary>
+    private static List<IntervalResult> OneAfterAnother(IEnumerable<LoadTestResult> steps)
+    {
+        var series = new List<IntervalResult>();
+        var offset = 0.0;
+        foreach (var step in steps)
+        {
+            series.AddRange(step.Intervals.Select(p => p with { At = Math.Round(offset + p.At, 3) }));
+            offset += step.DurationSeconds;
+        }
+        return series;
+    }
+
+    /// <summary>A search over steps (knee, pool sizes): how it is described, the card it adds, its section of text.</summary>
+    private sealed record Search(string Model, double Seconds, string Where, (string Value, string Label) Card, string Heading, IReadOnlyList<string> Paragraphs);
+
+    private static string Page(LoadTestResult result, IReadOnlyList<ThresholdVerdict> verdicts, Search? search, IReadOnlyList<Chart> charts)
     {
         var html = new StringBuilder(64 * 1024);
         var title = $"Load test: {result.Workload} on {result.Endpoint}";
         html.Append("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
         html.Append("<title>").Append(E(title)).Append("</title>\n<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n");
-        html.Append("<header>\n<h1>").Append(E(title)).Append("</h1>\n<p class=\"meta\">").Append(E(Describe(result, knee))).Append("</p>\n</header>\n<main>\n");
-        Cards(html, result, knee);
-        Verdicts(html, verdicts, knee is not null);
-        if (knee is not null)
+        html.Append("<header>\n<h1>").Append(E(title)).Append("</h1>\n<p class=\"meta\">").Append(E(Describe(result, search))).Append("</p>\n</header>\n<main>\n");
+        Cards(html, result, search);
+        Verdicts(html, verdicts, search?.Where);
+        if (search is not null)
         {
-            html.Append("<h2>Knee</h2>\n<p>Stopped: ").Append(E(knee.StoppedBecause)).Append(".</p>\n<p>").Append(E(knee.Explanation)).Append(".</p>\n");
+            html.Append("<h2>").Append(E(search.Heading)).Append("</h2>\n");
+            foreach (var paragraph in search.Paragraphs)
+            {
+                html.Append("<p>").Append(E(paragraph)).Append("</p>\n");
+            }
         }
         foreach (var chart in charts)
         {
@@ -71,17 +99,17 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    private static string Describe(LoadTestResult result, KneeResult? knee)
+    private static string Describe(LoadTestResult result, Search? search)
     {
-        var model = knee is not null ? $"knee search over {string.Join(", ", knee.Steps.Select(s => s.Clients))} clients"
+        var model = search is not null ? search.Model
             : result.Rate is { } rate ? $"open model at {N(rate)} arrivals/s, at most {result.Clients} in flight" : $"closed model, {result.Clients} client(s)";
-        var seconds = knee?.Steps.Sum(s => s.Result.DurationSeconds) ?? result.DurationSeconds;
+        var seconds = search?.Seconds ?? result.DurationSeconds;
         return $"{model}; {N(seconds)} s measured; started {result.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC";
     }
 
-    private static void Cards(StringBuilder html, LoadTestResult result, KneeResult? knee)
+    private static void Cards(StringBuilder html, LoadTestResult result, Search? search)
     {
-        var where = knee is null ? "" : " at the knee";
+        var where = search is null ? "" : " " + search.Where;
         html.Append("<section class=\"cards\" aria-label=\"totals\">\n");
         Card(html, N(result.Tps), "transactions per second" + where);
         Card(html, result.Transactions.ToString("N0", CultureInfo.InvariantCulture), "transactions" + where);
@@ -95,9 +123,9 @@ public static class HtmlReport
         {
             Card(html, result.Dropped.ToString(CultureInfo.InvariantCulture), "dropped arrivals");
         }
-        if (knee is not null)
+        if (search is not null)
         {
-            Card(html, knee.Knee.Clients.ToString(CultureInfo.InvariantCulture), "clients at the knee");
+            Card(html, search.Card.Value, search.Card.Label);
         }
         html.Append("</section>\n");
     }
@@ -105,13 +133,13 @@ public static class HtmlReport
     private static void Card(StringBuilder html, string value, string label) =>
         html.Append("<div class=\"card\"><b>").Append(E(value)).Append("</b><span>").Append(E(label)).Append("</span></div>\n");
 
-    private static void Verdicts(StringBuilder html, IReadOnlyList<ThresholdVerdict> verdicts, bool atKnee)
+    private static void Verdicts(StringBuilder html, IReadOnlyList<ThresholdVerdict> verdicts, string? where)
     {
         if (verdicts.Count == 0)
         {
             return;
         }
-        html.Append("<h2>Thresholds").Append(atKnee ? " (at the knee)" : "").Append("</h2>\n<table>\n<thead><tr><th>threshold</th><th>measured</th><th>verdict</th></tr></thead>\n<tbody>\n");
+        html.Append("<h2>Thresholds").Append(where is null ? "" : $" ({where})").Append("</h2>\n<table>\n<thead><tr><th>threshold</th><th>measured</th><th>verdict</th></tr></thead>\n<tbody>\n");
         foreach (var verdict in verdicts)
         {
             html.Append("<tr><td>").Append(E(verdict.Threshold)).Append("</td><td>").Append(N(verdict.Measured)).Append("</td><td class=\"")

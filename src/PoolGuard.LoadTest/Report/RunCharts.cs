@@ -1,6 +1,7 @@
 using PoolGuard.LoadTest.Results;
 using PoolGuard.LoadTest.Running;
 using PoolGuard.LoadTest.Sampling;
+using PoolGuard.LoadTest.Sweep;
 using ScottPlot;
 
 namespace PoolGuard.LoadTest.Report;
@@ -12,13 +13,9 @@ namespace PoolGuard.LoadTest.Report;
 /// </summary>
 public static class RunCharts
 {
-    public static IReadOnlyList<Chart> Of(IReadOnlyList<IntervalResult> intervals, KneeResult? knee = null)
+    public static IReadOnlyList<Chart> Of(IReadOnlyList<IntervalResult> intervals)
     {
         var charts = new List<Chart>();
-        if (knee is not null)
-        {
-            charts.Add(Knee(knee));
-        }
         if (intervals.Count == 0)
         {
             return charts;
@@ -118,7 +115,7 @@ public static class RunCharts
             [.. intervals.Select(p => (IReadOnlyList<double>)[p.At, .. present.Select(s => p.Resources.GetValueOrDefault(s.Name, double.NaN))])]));
     }
 
-    private static Chart Knee(KneeResult knee)
+    public static Chart Knee(KneeResult knee)
     {
         var plot = ChartStyle.New("Throughput and p99 against clients", "concurrent clients", "transactions per second");
         var clients = knee.Steps.Select(s => (double)s.Clients).ToArray();
@@ -130,5 +127,29 @@ public static class RunCharts
         return ChartStyle.Render(plot, "knee", $"Throughput and p99 against concurrency, knee at {knee.Knee.Clients} client(s)",
             new ChartTable(["clients", "TPS", "p50 ms", "p99 ms", "in flight", "errors"],
                 [.. knee.Steps.Select(s => (IReadOnlyList<double>)[s.Clients, s.Result.Tps, s.Result.Latency.P50, s.Result.Latency.P99, s.InFlight, s.Result.Errors])]));
+    }
+
+    /// <summary>A pool-size sweep: throughput and p99 against the pool size, the recommended size marked.</summary>
+    public static Chart PoolSizes(PoolSweepResult sweep)
+    {
+        var plot = ChartStyle.New("Throughput and p99 against the pool size", "pool size (server connections)", "transactions per second");
+        plot.ShowLegend(Alignment.LowerRight); // the throughput of the small pools is drawn upper left
+        var sizes = sweep.Steps.Select(s => (double)s.PoolSize).ToArray();
+        ChartStyle.Line(plot, sizes, [.. sweep.Steps.Select(s => s.Result.Tps)], "TPS", ChartStyle.Throughput);
+        ChartStyle.Line(plot, sizes, [.. sweep.Steps.Select(s => s.Result.Latency.P99)], "p99 ms (right)", ChartStyle.P99, right: true);
+        plot.Axes.Right.Label.Text = "p99 milliseconds";
+        var limit = plot.Add.HorizontalLine(sweep.P99LimitMs, 1, ChartStyle.P95);
+        limit.Axes.YAxis = plot.Axes.Right;
+        limit.LegendText = $"p99 limit {PoolSizeSweep.N(sweep.P99LimitMs)} ms";
+        var title = "Throughput and p99 against the pool size";
+        if (sweep.Recommended is { } recommended)
+        {
+            var line = plot.Add.VerticalLine(recommended.PoolSize, 2, ChartStyle.Clients);
+            line.LegendText = $"recommended: pool {recommended.PoolSize}";
+            title += $", pool {recommended.PoolSize} recommended";
+        }
+        return ChartStyle.Render(plot, "pool-sizes", title,
+            new ChartTable(["pool size", "TPS", "p50 ms", "p99 ms", "servers busy", "server ms", "wait ms", "errors"],
+                [.. sweep.Steps.Select(s => (IReadOnlyList<double>)[s.PoolSize, s.Result.Tps, s.Result.Latency.P50, s.Result.Latency.P99, s.ServersBusy, s.ServerMs, s.WaitMs, s.Result.Errors])]));
     }
 }

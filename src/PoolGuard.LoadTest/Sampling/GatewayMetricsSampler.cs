@@ -16,6 +16,8 @@ public sealed class GatewayMetricsSampler : IResourceSampler
         ["pgbouncer_pools_server_active_connections"] = ResourceNames.GatewayServersActive,
         ["pgbouncer_pools_server_idle_connections"] = ResourceNames.GatewayServersIdle,
         ["pgbouncer_pools_client_maxwait_seconds"] = ResourceNames.GatewayMaxWaitSeconds,
+        ["pgbouncer_stats_sql_transactions_pooled_total"] = ResourceNames.GatewayTransactionsTotal,
+        ["pgbouncer_stats_server_in_transaction_seconds_total"] = ResourceNames.GatewayTransactionSecondsTotal,
     };
 
     private static readonly HashSet<string> FamilyNames = [.. Families.Keys];

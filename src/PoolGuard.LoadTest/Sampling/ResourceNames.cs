@@ -19,4 +19,8 @@ public static class ResourceNames
 
     /// <summary>The longest a client of any pool has waited for a server, in seconds.</summary>
     public const string GatewayMaxWaitSeconds = "gateway_max_wait_seconds";
+
+    /// <summary>Counters since the gateway started, summed over its databases: transactions relayed, and the seconds servers spent in them.</summary>
+    public const string GatewayTransactionsTotal = "gateway_transactions_total";
+    public const string GatewayTransactionSecondsTotal = "gateway_transaction_seconds_total";
 }

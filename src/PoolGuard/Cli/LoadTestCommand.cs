@@ -9,6 +9,7 @@ using PoolGuard.LoadTest.Results;
 using PoolGuard.LoadTest.Running;
 using PoolGuard.LoadTest.Sampling;
 using PoolGuard.LoadTest.Scripts;
+using PoolGuard.LoadTest.Sweep;
 using PoolGuard.LoadTest.Workloads;
 
 namespace PoolGuard.Cli;
@@ -72,10 +73,15 @@ internal static class LoadTestCommand
             Description = "admin_http_token of the gateway (default: $POOLGUARD_ADMIN_TOKEN)",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("POOLGUARD_ADMIN_TOKEN"),
         };
-        var kneeP99 = new Option<string>("--knee-p99") { Description = "with --find-knee: the p99 a step may not cross", DefaultValueFactory = _ => "100ms" };
+        var kneeP99 = new Option<string>("--knee-p99") { Description = "with --find-knee or --sweep-pool-size: the p99 a step may not cross", DefaultValueFactory = _ => "100ms" };
+        var sweep = new Option<bool>("--sweep-pool-size")
+        {
+            Description = "through the PoolGuard whose admin endpoint --gateway names: run --clients for --duration once per pool size (SET default_pool_size live, put back after) and recommend the smallest with the best throughput at p99 under --knee-p99",
+        };
+        var poolSizes = new Option<string?>("--pool-sizes") { Description = "with --sweep-pool-size: the sizes to try, e.g. 2,4,8,16 (default 1, 2, 4, … up to --clients)" };
         var command = new Command("loadtest", "Load a PostgreSQL endpoint (directly or through PoolGuard) and measure throughput, latency percentiles and errors")
         {
-            workload, connection, clients, rate, duration, stages, warmup, thresholds, json, report, database, gateway, token, init, scale, quiet, findKnee, kneeP99, store, label,
+            workload, connection, clients, rate, duration, stages, warmup, thresholds, json, report, database, gateway, token, init, scale, quiet, findKnee, sweep, poolSizes, kneeP99, store, label,
         };
         command.Subcommands.Add(LoadTestHistoryCommands.History());
         command.Subcommands.Add(LoadTestHistoryCommands.Compare());
@@ -124,9 +130,32 @@ internal static class LoadTestCommand
             {
                 result.AddError("--stage sets the run's length (the sum of the stages): leave out --duration");
             }
-            if (result.GetValue(stages) is { Length: > 0 } && result.GetValue(findKnee))
+            if (result.GetValue(stages) is { Length: > 0 } && (result.GetValue(findKnee) || result.GetValue(sweep)))
             {
-                result.AddError("--find-knee makes its own steps: leave out --stage");
+                result.AddError("--find-knee and --sweep-pool-size make their own steps: leave out --stage");
+            }
+            if (result.GetValue(sweep))
+            {
+                if (result.GetValue(findKnee))
+                {
+                    result.AddError("--sweep-pool-size holds the clients and turns the pool; --find-knee turns the clients: choose one");
+                }
+                if (result.GetValue(rate) is not null)
+                {
+                    result.AddError("--sweep-pool-size runs the closed model at --clients: leave out --rate");
+                }
+                if (result.GetValue(gateway) is null)
+                {
+                    result.AddError("--sweep-pool-size turns the pool of a running PoolGuard: give its admin endpoint with --gateway http://127.0.0.1:9930 (and --token)");
+                }
+            }
+            if (result.GetValue(poolSizes) is { } sizes && PoolSizes(sizes) is null)
+            {
+                result.AddError($"--pool-sizes '{sizes}' is not a list of sizes from 1 up: write 2,4,8,16");
+            }
+            if (result.GetValue(poolSizes) is not null && !result.GetValue(sweep))
+            {
+                result.AddError("--pool-sizes goes with --sweep-pool-size");
             }
             foreach (var text in result.GetValue(thresholds) ?? [])
             {
@@ -144,7 +173,8 @@ internal static class LoadTestCommand
             [.. (parse.GetValue(thresholds) ?? []).Select(t => Threshold.TryParse(t, out var parsed, out _) ? parsed! : throw new InvalidOperationException(t))],
             new Outputs(parse.GetValue(json), parse.GetValue(report)), new SampleSources(parse.GetValue(database), HttpUri(parse.GetValue(gateway)), parse.GetValue(token)),
             parse.GetValue(init) ? parse.GetValue(scale) : null, parse.GetValue(quiet),
-            parse.GetValue(findKnee) ? ParseDuration(parse.GetValue(kneeP99)!)!.Value.TotalMilliseconds : null,
+            new Searching(parse.GetValue(findKnee), parse.GetValue(sweep), ParseDuration(parse.GetValue(kneeP99)!)!.Value.TotalMilliseconds,
+                parse.GetValue(poolSizes) is { } sizes ? PoolSizes(sizes) : null),
             new RunHistory(parse.GetValue(store) ?? RunHistory.DefaultFile()), parse.GetValue(label), cancellationToken)
             : Task.FromResult(ExitCodes.InvalidConfig));
         return command;
@@ -185,6 +215,21 @@ internal static class LoadTestCommand
         return new ScriptWorkload(scripts);
     }
 
+    /// <summary>--pool-sizes 2,4,8: distinct sizes of 1 and more, in ascending order; null when it does not parse.</summary>
+    internal static IReadOnlyList<int>? PoolSizes(string text)
+    {
+        var sizes = new SortedSet<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1)
+            {
+                return null;
+            }
+            sizes.Add(size);
+        }
+        return sizes.Count == 0 ? null : [.. sizes];
+    }
+
     /// <summary>The --stage ramp, starting from --rate (open model) or the --clients given (closed), else 0; null without stages.</summary>
     private static LoadSchedule? Course(string[]? stages, int? clients, double? rate) => stages is { Length: > 0 }
         ? new LoadSchedule(rate ?? clients ?? 0, [.. stages.Select(text => TryParseStage(text, out var stage) ? stage! : throw new InvalidOperationException(text))])
@@ -204,7 +249,7 @@ internal static class LoadTestCommand
     }
 
     private static async Task<int> RunAsync(IWorkload workload, string connection, int clients, double? rate, Timing timing, TimeSpan warmup,
-        IReadOnlyList<Threshold> thresholds, Outputs outputs, SampleSources sources, int? initScale, bool quiet, double? kneeP99, RunHistory history, string? label,
+        IReadOnlyList<Threshold> thresholds, Outputs outputs, SampleSources sources, int? initScale, bool quiet, Searching searching, RunHistory history, string? label,
         CancellationToken cancellationToken)
     {
         if (!PoolGuard.LoadTest.Running.Endpoint.TryParse(connection, out var endpoint, out var problem))
@@ -218,7 +263,7 @@ internal static class LoadTestCommand
         }
         try
         {
-            return await RunAsync(workload, endpoint!, clients, rate, timing, warmup, thresholds, outputs, samplers, initScale, quiet, kneeP99, history, label, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(workload, endpoint!, clients, rate, timing, warmup, thresholds, outputs, samplers, sources, initScale, quiet, searching, history, label, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -250,7 +295,7 @@ internal static class LoadTestCommand
     }
 
     private static async Task<int> RunAsync(IWorkload workload, PoolGuard.LoadTest.Running.Endpoint endpoint, int clients, double? rate, Timing timing, TimeSpan warmup,
-        IReadOnlyList<Threshold> thresholds, Outputs outputs, IReadOnlyList<IResourceSampler> samplers, int? initScale, bool quiet, double? kneeP99,
+        IReadOnlyList<Threshold> thresholds, Outputs outputs, IReadOnlyList<IResourceSampler> samplers, SampleSources sources, int? initScale, bool quiet, Searching searching,
         RunHistory history, string? label, CancellationToken cancellationToken)
     {
         var duration = timing.Duration;
@@ -273,14 +318,21 @@ internal static class LoadTestCommand
             {
                 await PgbenchTables.InitialiseAsync(dataSource, scale, step => Console.Error.WriteLine($"poolguard loadtest --init: {step}"), cancellationToken).ConfigureAwait(false);
             }
-            if (kneeP99 is { } limit)
+            if (searching.Knee)
             {
-                return await FindKneeAsync(workload, dataSource, endpoint.Display, clients, duration, warmup, limit, thresholds, outputs, samplers, quiet, cancellationToken).ConfigureAwait(false);
+                return await FindKneeAsync(workload, dataSource, endpoint.Display, clients, duration, warmup, searching.P99LimitMs, thresholds, outputs, samplers, quiet, cancellationToken).ConfigureAwait(false);
             }
-            var plan = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup, Samplers = samplers, Schedule = timing.Course };
-            Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {LoadTestText.Plan(plan)}");
+            if (searching.Sweep)
+            {
+                await using var admin = new GatewayAdmin(sources.Gateway!, sources.Token);
+                var plan = new PoolSweepPlan(admin, builder.Database ?? builder.Username ?? "", builder.Username ?? "", searching.PoolSizes ?? KneeFinder.Doubling(clients),
+                    clients, duration, warmup, searching.P99LimitMs, samplers);
+                return await LoadTestSweep.RunAsync(workload, dataSource, endpoint.Display, plan, thresholds, outputs, quiet, cancellationToken).ConfigureAwait(false);
+            }
+            var load = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup, Samplers = samplers, Schedule = timing.Course };
+            Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {LoadTestText.Plan(load)}");
             var live = quiet ? null : (Action<IntervalResult>)(point => Console.Error.WriteLine(LoadTestText.Point(point)));
-            var result = await LoadRunner.RunAsync(workload, dataSource, plan, live, cancellationToken).ConfigureAwait(false);
+            var result = await LoadRunner.RunAsync(workload, dataSource, load, live, cancellationToken).ConfigureAwait(false);
             var verdicts = Verdicts(thresholds, result);
             Console.Out.Write(LoadTestText.Summary(result, verdicts));
             var id = await history.SaveAsync(result, label, cancellationToken).ConfigureAwait(false);
@@ -316,7 +368,7 @@ internal static class LoadTestCommand
         return verdicts.All(v => v.Passed) ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    private static List<ThresholdVerdict> Verdicts(IReadOnlyList<Threshold> thresholds, LoadTestResult result) =>
+    internal static List<ThresholdVerdict> Verdicts(IReadOnlyList<Threshold> thresholds, LoadTestResult result) =>
         [.. thresholds.Select(t => new ThresholdVerdict(t.Text, t.Measure(result), t.Passes(result)))];
 
     private static Uri? HttpUri(string? text) =>
@@ -329,6 +381,9 @@ internal static class LoadTestCommand
 
 /// <summary>How long the run lasts: --duration, or the sum of the --stage ramp (then <paramref name="Course"/>).</summary>
 internal sealed record Timing(TimeSpan Duration, LoadSchedule? Course);
+
+/// <summary>--find-knee or --sweep-pool-size (or neither), the p99 their steps may not cross, and --pool-sizes.</summary>
+internal sealed record Searching(bool Knee, bool Sweep, double P99LimitMs, IReadOnlyList<int>? PoolSizes);
 
 /// <summary>Where --database, --gateway and --token point the samplers.</summary>
 internal sealed record SampleSources(string? Database, Uri? Gateway, string? Token);
@@ -359,7 +414,18 @@ internal sealed record KneeDocument(int KneeClients, double KneeTps, Percentiles
 
 internal sealed record KneeStepDocument(int Clients, double InFlight, LoadTestResult Result);
 
+/// <summary>`loadtest --sweep-pool-size --json`: the recommendation (null when no size kept within the limits), the best, why, and every size.</summary>
+internal sealed record SweepDocument(int? RecommendedPoolSize, int BestPoolSize, double BestTps, double P99LimitMs, string Explanation, int RestoredTo,
+    IReadOnlyList<SweepStepDocument> Steps, IReadOnlyList<ThresholdVerdict> Thresholds);
+
+/// <summary>
+/// One size of a sweep, with Little's law on the servers: busy servers (throughput × server time), how long each
+/// transaction held one (the gateway's counters), how long it waited, and the busy servers as the samples read them.
+/// </summary>
+internal sealed record SweepStepDocument(int PoolSize, double? ServersBusy, double? ServerMs, double? WaitMs, double? ServersBusySampled, LoadTestResult Result);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(LoadTestDocument))]
 [JsonSerializable(typeof(KneeDocument))]
+[JsonSerializable(typeof(SweepDocument))]
 internal sealed partial class LoadTestJsonContext : JsonSerializerContext;

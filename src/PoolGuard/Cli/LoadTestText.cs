@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PoolGuard.LoadTest.Results;
 using PoolGuard.LoadTest.Running;
+using PoolGuard.LoadTest.Sweep;
 
 namespace PoolGuard.Cli;
 
@@ -43,6 +44,34 @@ internal static class LoadTestText
         }
         return text.ToString();
     }
+
+    public static string SweepStep(PoolSizeStep step) => string.Create(CultureInfo.InvariantCulture,
+        $"  pool {step.PoolSize,4} {step.Result.Tps,10:0.0} tps  p50 {step.Result.Latency.P50,8:0.000} ms  p99 {step.Result.Latency.P99,8:0.000} ms  servers busy {F(step.ServersBusy),6}  errors {step.Result.Errors}");
+
+    public static string Sweep(PoolSweepResult sweep, IReadOnlyList<ThresholdVerdict> verdicts)
+    {
+        var first = sweep.Steps[0].Result;
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{first.Workload} on {first.Endpoint}, {first.Clients} client(s): ");
+        text.Append(sweep.Recommended is { } chosen ? $"pool size {chosen.PoolSize} recommended\n" : $"no pool size kept p99 under {N(sweep.P99LimitMs)} ms without errors\n");
+        text.Append("  pool        tps      p50 ms      p99 ms  servers busy  server ms   wait ms  errors\n");
+        foreach (var step in sweep.Steps)
+        {
+            var mark = step == sweep.Recommended ? "  ← recommended" : step == sweep.Best ? "  ← best"
+                : step.Result.Errors > 0 ? "  (errors)" : step.Result.Latency.P99 > sweep.P99LimitMs ? $"  (p99 over {N(sweep.P99LimitMs)} ms)" : "";
+            text.Append(CultureInfo.InvariantCulture,
+                $"  {step.PoolSize,4} {step.Result.Tps,10:0.0} {step.Result.Latency.P50,11:0.000} {step.Result.Latency.P99,11:0.000} {F(step.ServersBusy),13} {F(step.ServerMs),10} {F(step.WaitMs),9} {step.Result.Errors,7}{mark}\n");
+        }
+        text.Append(CultureInfo.InvariantCulture, $"  {sweep.Explanation}\n  default_pool_size put back to {sweep.RestoredTo}\n");
+        foreach (var (threshold, measured, passed) in verdicts)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {(passed ? "ok    " : "FAILED")} {threshold} at pool {(sweep.Recommended ?? sweep.Best).PoolSize} (measured {measured:0.###})\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A figure Little's law gave, or "–" when the gateway was not sampled.</summary>
+    private static string F(double value) => double.IsFinite(value) ? value.ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
     public static string Summary(LoadTestResult result, IReadOnlyList<ThresholdVerdict> verdicts)
     {

@@ -6,7 +6,8 @@ namespace PoolGuard.IntegrationTests.LoadTest;
 internal static class SmallPoolGateway
 {
     /// <param name="adminPort">the admin HTTP port (/metrics), or null for none.</param>
-    public static Task<RunningProcess> StartAsync(string directory, int port, int poolSize, int? adminPort = null)
+    /// <param name="adminToken">admin_http_token, which the control API (SET, RELOAD over HTTP) needs; null for none.</param>
+    public static Task<RunningProcess> StartAsync(string directory, int port, int poolSize, int? adminPort = null, string? adminToken = null)
     {
         var config = Path.Combine(directory, "poolguard.json");
         File.WriteAllText(config, $$"""
@@ -19,8 +20,15 @@ internal static class SmallPoolGateway
               }
             }
             """);
-        return PoolGuardProcess.StartAsync(config, port, adminPort is { } admin
-            ? new Dictionary<string, string> { ["POOLGUARD__AdminHttpPort"] = admin.ToString(System.Globalization.CultureInfo.InvariantCulture) }
-            : null);
+        var environment = new Dictionary<string, string>();
+        if (adminPort is { } admin)
+        {
+            environment["POOLGUARD__AdminHttpPort"] = admin.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (adminToken is not null)
+        {
+            environment["POOLGUARD__AdminHttpToken"] = adminToken;
+        }
+        return PoolGuardProcess.StartAsync(config, port, environment);
     }
 }
