@@ -39,17 +39,19 @@ public static class KneeFinder
     }
 
     public static async Task<KneeResult> FindAsync(IWorkload workload, NpgsqlDataSource dataSource, string endpoint, IReadOnlyList<int> steps, TimeSpan stepDuration,
-        TimeSpan warmup, double p99LimitMs, IReadOnlyList<IResourceSampler> samplers, Action<KneeStep>? progress, CancellationToken cancellationToken)
+        TimeSpan warmup, double p99LimitMs, IReadOnlyList<IResourceSampler> samplers, StepProgress<KneeStep>? progress, CancellationToken cancellationToken)
     {
         var done = new List<KneeStep>();
         KneeStep? best = null;
         var stopped = $"the last step ({steps[^1]} clients) still gained: give more --clients to find where it stops";
         foreach (var clients in steps)
         {
-            var result = await LoadRunner.RunAsync(workload, dataSource, new LoadPlan(endpoint, clients, stepDuration) { Warmup = warmup, Samplers = samplers }, null, cancellationToken).ConfigureAwait(false);
+            progress?.Starting?.Invoke(clients);
+            var result = await LoadRunner.RunAsync(workload, dataSource, new LoadPlan(endpoint, clients, stepDuration) { Warmup = warmup, Samplers = samplers },
+                progress?.Interval, cancellationToken).ConfigureAwait(false);
             var step = new KneeStep(clients, result);
             done.Add(step);
-            progress?.Invoke(step);
+            progress?.Done?.Invoke(step);
             if (result.Errors > 0)
             {
                 stopped = $"errors appeared at {clients} clients ({string.Join(", ", result.ErrorsByCode.Select(e => $"{e.Key} × {e.Value}"))})";

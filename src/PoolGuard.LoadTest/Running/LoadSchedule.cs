@@ -15,6 +15,13 @@ public sealed class LoadSchedule
     private readonly double[] _from;     // the value at each stage's start
     private readonly double[] _arrivals; // the integral up to each stage's start
 
+    /// <summary>Which stage (0-based) runs at <paramref name="seconds"/> from the origin; the last one from its start on.</summary>
+    public int StageAt(double seconds)
+    {
+        var index = Array.FindLastIndex(_starts, start => start <= seconds);
+        return Math.Max(0, index);
+    }
+
     public LoadSchedule(double initial, IReadOnlyList<Stage> stages)
     {
         if (stages.Count == 0 || stages.Any(s => s.Duration <= TimeSpan.Zero || s.Target < 0 || double.IsNaN(s.Target)) || initial < 0)

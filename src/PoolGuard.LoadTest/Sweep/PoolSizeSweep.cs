@@ -23,9 +23,9 @@ public static class PoolSizeSweep
     /// <summary>A size within 5 % of the best throughput is as good: the difference is noise on a shared machine.</summary>
     public const double EnoughOfBest = 0.95;
 
-    /// <param name="starting">called before each size is measured, with the size.</param>
+    /// <param name="progress">told of each size before it is measured, of each second, and of each size's result.</param>
     public static async Task<PoolSweepResult> RunAsync(IWorkload workload, NpgsqlDataSource dataSource, string endpoint, PoolSweepPlan plan,
-        Action<int>? starting, Action<PoolSizeStep>? progress, CancellationToken cancellationToken)
+        StepProgress<PoolSizeStep>? progress, CancellationToken cancellationToken)
     {
         // The pool exists once a client has connected through the gateway; this one stays open, so it does not go away.
         await using var holder = await OpenAsync(dataSource, endpoint, cancellationToken).ConfigureAwait(false);
@@ -46,15 +46,15 @@ public static class PoolSizeSweep
                     throw new LoadTestSetupException($"SET default_pool_size = {size} left the pool {plan.Database}/{plan.User} at {actual?.ToString(CultureInfo.InvariantCulture) ?? "nothing"}: "
                         + "its size is set for its database or user (pool_size in [databases] or [users]), which the sweep does not turn");
                 }
-                starting?.Invoke(size);
+                progress?.Starting?.Invoke(size);
                 var result = await LoadRunner.RunAsync(workload, dataSource, new LoadPlan(endpoint, plan.Clients, plan.StepDuration)
                 {
                     Warmup = plan.Warmup,
                     Samplers = plan.Samplers,
-                }, null, cancellationToken).ConfigureAwait(false);
+                }, progress?.Interval, cancellationToken).ConfigureAwait(false);
                 var step = new PoolSizeStep(size, result);
                 steps.Add(step);
-                progress?.Invoke(step);
+                progress?.Done?.Invoke(step);
             }
         }
         finally

@@ -331,8 +331,21 @@ internal static class LoadTestCommand
             }
             var load = new LoadPlan(endpoint.Display, clients, duration, rate) { Warmup = warmup, Samplers = samplers, Schedule = timing.Course };
             Console.Error.WriteLine($"poolguard loadtest: {workload.Name} on {endpoint.Display}, {LoadTestText.Plan(load)}");
-            var live = quiet ? null : (Action<IntervalResult>)(point => Console.Error.WriteLine(LoadTestText.Point(point)));
-            var result = await LoadRunner.RunAsync(workload, dataSource, load, live, cancellationToken).ConfigureAwait(false);
+            LoadTestResult result;
+            await using (var progress = LoadProgress.Create(quiet, $"{workload.Name} on {endpoint.Display}", (warmup + duration).TotalSeconds, perSecondLines: true))
+            {
+                progress.Stage(LoadTestText.Plan(load));
+                result = await LoadRunner.RunAsync(workload, dataSource, load, point =>
+                {
+                    if (timing.Course is { } course)
+                    {
+                        var index = course.StageAt(point.At);
+                        progress.Stage($"stage {index + 1} of {course.Stages.Count}: to {course.Stages[index].Target.ToString("0.###", CultureInfo.InvariantCulture)}"
+                            + $"{(rate is null ? " client(s)" : " arrivals/s")} over {course.Stages[index].Duration.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s");
+                    }
+                    progress.Point(point);
+                }, cancellationToken).ConfigureAwait(false);
+            }
             var verdicts = Verdicts(thresholds, result);
             Console.Out.Write(LoadTestText.Summary(result, verdicts));
             var id = await history.SaveAsync(result, label, cancellationToken).ConfigureAwait(false);
@@ -358,8 +371,14 @@ internal static class LoadTestCommand
     {
         var steps = KneeFinder.Doubling(maximum);
         Console.Error.WriteLine($"poolguard loadtest --find-knee: {workload.Name} on {endpoint}, clients {string.Join(", ", steps)}, {step.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s each");
-        var progress = quiet ? null : (Action<KneeStep>)(s => Console.Error.WriteLine(LoadTestText.Step(s)));
-        var knee = await KneeFinder.FindAsync(workload, dataSource, endpoint, steps, step, warmup, p99Limit, samplers, progress, cancellationToken).ConfigureAwait(false);
+        KneeResult knee;
+        await using (var progress = LoadProgress.Create(quiet, $"{workload.Name} on {endpoint}, knee search", steps.Count * (warmup + step).TotalSeconds, perSecondLines: false))
+        {
+            var number = 0;
+            knee = await KneeFinder.FindAsync(workload, dataSource, endpoint, steps, step, warmup, p99Limit, samplers, new StepProgress<KneeStep>(
+                clients => progress.Stage($"{clients} client(s), step {++number} of at most {steps.Count}"), progress.Point,
+                done => progress.StepDone(LoadTestText.Step(done))), cancellationToken).ConfigureAwait(false);
+        }
         var verdicts = Verdicts(thresholds, knee.Knee.Result);
         Console.Out.Write(LoadTestText.Knee(knee, verdicts));
         await outputs.WriteAsync(() => JsonSerializer.Serialize(new KneeDocument(knee.Knee.Clients, knee.Knee.Result.Tps, knee.Knee.Result.Latency, knee.StoppedBecause,

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Npgsql;
 using PoolGuard.LoadTest.Report;
 using PoolGuard.LoadTest.Results;
+using PoolGuard.LoadTest.Running;
 using PoolGuard.LoadTest.Sweep;
 using PoolGuard.LoadTest.Workloads;
 
@@ -20,9 +21,15 @@ internal static class LoadTestSweep
     {
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"poolguard loadtest --sweep-pool-size: {workload.Name} on {endpoint}, {plan.Clients} client(s), pool {string.Join(", ", plan.Sizes)} in turn through {plan.Admin.Root}, {plan.StepDuration.TotalSeconds} s each"));
-        var sweep = await PoolSizeSweep.RunAsync(workload, dataSource, endpoint, plan,
-            quiet ? null : size => Console.Error.WriteLine($"poolguard loadtest: default_pool_size = {size}"),
-            quiet ? null : step => Console.Error.WriteLine(LoadTestText.SweepStep(step)), cancellationToken).ConfigureAwait(false);
+        PoolSweepResult sweep;
+        await using (var progress = LoadProgress.Create(quiet, $"{workload.Name} on {endpoint}, pool-size sweep", plan.Sizes.Count * (plan.Warmup + plan.StepDuration).TotalSeconds,
+            perSecondLines: false))
+        {
+            var number = 0;
+            sweep = await PoolSizeSweep.RunAsync(workload, dataSource, endpoint, plan, new StepProgress<PoolSizeStep>(
+                size => progress.Stage($"default_pool_size = {size}, size {++number} of {plan.Sizes.Count}, {plan.Clients} client(s)"), progress.Point,
+                step => progress.StepDone(LoadTestText.SweepStep(step))), cancellationToken).ConfigureAwait(false);
+        }
         var verdicts = LoadTestCommand.Verdicts(thresholds, (sweep.Recommended ?? sweep.Best).Result);
         Console.Out.Write(LoadTestText.Sweep(sweep, verdicts));
         await outputs.WriteAsync(() => JsonSerializer.Serialize(Document(sweep, verdicts), LoadTestJsonContext.Default.SweepDocument),

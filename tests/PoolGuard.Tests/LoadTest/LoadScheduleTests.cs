@@ -18,6 +18,16 @@ public sealed class LoadScheduleTests
     public void A_stage_moves_linearly_from_where_the_last_one_ended(double seconds, double value) =>
         Assert.Equal(value, Ramp.ValueAt(seconds), 6);
 
+    [Theory]
+    [InlineData(-1, 0)]
+    [InlineData(0, 0)]
+    [InlineData(1.99, 0)]
+    [InlineData(2, 1)]
+    [InlineData(5.5, 2)]
+    [InlineData(60, 2)]
+    public void The_stage_at_a_time_is_the_last_that_has_begun(double seconds, int stage) =>
+        Assert.Equal(stage, Ramp.StageAt(seconds));
+
     [Fact]
     public void Arrivals_are_as_dense_as_the_rate_and_end_with_the_schedule()
     {
