@@ -14,6 +14,7 @@ internal static class PoolGuardCli
         root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(InitCommand.Create());
         root.Subcommands.Add(LoadTestCommand.Create());
+        root.Subcommands.Add(IncidentCommand.Create());
         return root;
     }
 }

@@ -1,0 +1,403 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Markdig.Syntax;
+using PoolGuard.Incidents.Model;
+
+namespace PoolGuard.Incidents.Markdown;
+
+/// <summary>How to read a postmortem's times: the date when the document has none, its time zone, the record's id.</summary>
+public sealed record ImportOptions
+{
+    public DateOnly? Date { get; init; }
+
+    /// <summary>An IANA name (Europe/Berlin); null: UTC, as the document says or assumes.</summary>
+    public string? TimeZone { get; init; }
+
+    public string? Id { get; init; }
+}
+
+/// <summary>
+/// Reads a Markdown postmortem in the common "Issue Summary / Timeline / Root Cause and Resolution / Corrective and
+/// Preventative Measures" form: the summary's **Duration**, **Impact** and **Root Cause** lines, the timeline's
+/// `- **10:30 AM**: text` items (12 h or 24 h; the date from the Duration line or <see cref="ImportOptions.Date"/>;
+/// a time earlier than the last one crosses midnight), the measures as action items. Each timeline line's kind and
+/// investigation path are guessed from its wording (<see cref="TimelineWording"/>). What it cannot read is reported
+/// with its line, never dropped silently.
+/// </summary>
+public static partial class PostmortemImporter
+{
+    private const string DurationLineSource = "duration line";
+
+    public static ImportResult Import(string markdown, ImportOptions options)
+    {
+        var reader = new Reader(markdown, options);
+        reader.Read();
+        return reader.Result();
+    }
+
+    private enum Section
+    {
+        Preamble,
+        Summary,
+        Timeline,
+        RootCause,
+        Measures,
+        Factors,
+        Unknown,
+    }
+
+    private sealed partial class Reader(string markdown, ImportOptions options)
+    {
+        private readonly SourceLines _source = new(markdown);
+        private readonly List<ImportProblem> _problems = [];
+        private readonly List<(int Line, string Time, string Text)> _items = [];
+        private readonly List<ActionItem> _actions = [];
+        private readonly List<string> _factors = [];
+        private readonly StringBuilder _summary = new();
+        private readonly StringBuilder _rootCause = new();
+        private readonly StringBuilder _resolution = new();
+        private string? _title;
+        private string? _durationLine;
+        private string? _impact;
+        private string? _severity;
+        private Section _section = Section.Preamble;
+        private string _sectionName = "";
+
+        public void Read()
+        {
+            var document = Markdig.Markdown.Parse(_source.Text);
+            foreach (var block in document)
+            {
+                if (block is HeadingBlock heading)
+                {
+                    var text = _source.Raw(heading).TrimStart('#').Trim();
+                    if (heading.Level == 1 && _title is null)
+                    {
+                        _title = text;
+                        continue;
+                    }
+                    (_section, _sectionName) = (SectionOf(text), text);
+                    continue;
+                }
+                switch (_section)
+                {
+                    case Section.Preamble or Section.Summary:
+                        Summary(block);
+                        break;
+                    case Section.Timeline:
+                        Timeline(block);
+                        break;
+                    case Section.RootCause:
+                        RootCause(block);
+                        break;
+                    case Section.Measures:
+                        Measures(block);
+                        break;
+                    case Section.Factors:
+                        foreach (var (_, text) in _source.Items(block))
+                        {
+                            _factors.Add(text);
+                        }
+                        break;
+                    default:
+                        Skip(block, $"the section \"{_sectionName}\" is not part of this layout");
+                        break;
+                }
+            }
+        }
+
+        private static Section SectionOf(string heading)
+        {
+            var name = heading.ToLowerInvariant();
+            return name switch
+            {
+                _ when name.Contains("timeline", StringComparison.Ordinal) => Section.Timeline,
+                _ when name.Contains("corrective", StringComparison.Ordinal) || name.Contains("preventa", StringComparison.Ordinal)
+                    || name.Contains("action item", StringComparison.Ordinal) || name.Contains("follow-up", StringComparison.Ordinal) => Section.Measures,
+                _ when name.Contains("contributing", StringComparison.Ordinal) => Section.Factors,
+                _ when name.Contains("root cause", StringComparison.Ordinal) || name.Contains("resolution", StringComparison.Ordinal) => Section.RootCause,
+                _ when name.Contains("summary", StringComparison.Ordinal) || name.Contains("overview", StringComparison.Ordinal) => Section.Summary,
+                _ => Section.Unknown,
+            };
+        }
+
+        private void Summary(Block block)
+        {
+            foreach (var (line, text) in _source.Lines(block))
+            {
+                if (Label().Match(text) is { Success: true } labelled)
+                {
+                    var value = labelled.Groups["value"].Value.Trim();
+                    switch (labelled.Groups["label"].Value.Trim().TrimEnd(':').ToLowerInvariant())
+                    {
+                        case "duration":
+                            _durationLine = value;
+                            continue;
+                        case "impact":
+                            _impact = value;
+                            continue;
+                        case "root cause":
+                            Append(_rootCause, value);
+                            continue;
+                        case "severity":
+                            _severity = value;
+                            continue;
+                        case "resolution":
+                            Append(_resolution, value);
+                            continue;
+                        case "summary":
+                            Append(_summary, value);
+                            continue;
+                        default:
+                            _problems.Add(new ImportProblem(line, text, $"the label \"{labelled.Groups["label"].Value.Trim()}\" is not one of Duration, Impact, Root Cause, Severity, Resolution; kept in the summary"));
+                            break;
+                    }
+                }
+                Append(_summary, Plain(text));
+            }
+        }
+
+        private void Timeline(Block block)
+        {
+            if (block is not ListBlock)
+            {
+                foreach (var (line, text) in _source.Lines(block))
+                {
+                    // A date on its own line moves the timeline to that day ("**March 3**" between the lists).
+                    if (ClockText.FindDate(text) is not null && !ClockText.TryParseTime(text, out _, out _))
+                    {
+                        _items.Add((line, text, ""));
+                        continue;
+                    }
+                    _problems.Add(new ImportProblem(line, text, "a timeline line that is not a list item with a time; not read"));
+                }
+                return;
+            }
+            foreach (var (line, text) in _source.Items(block))
+            {
+                var match = Entry().Match(text);
+                if (!match.Success || !ClockText.TryParseTime(match.Groups["time"].Value, out _, out _))
+                {
+                    _problems.Add(new ImportProblem(line, text, "no time at the start of the item (write - **10:30 AM**: what happened); not read"));
+                    continue;
+                }
+                _items.Add((line, match.Groups["time"].Value, match.Groups["text"].Value.Trim()));
+            }
+        }
+
+        private void RootCause(Block block)
+        {
+            foreach (var (_, text) in _source.Lines(block))
+            {
+                if (Label().Match(text) is { Success: true } labelled)
+                {
+                    var label = labelled.Groups["label"].Value.Trim().TrimEnd(':').ToLowerInvariant();
+                    Append(label.Contains("resolution", StringComparison.Ordinal) || label.Contains("fix", StringComparison.Ordinal) ? _resolution : _rootCause,
+                        labelled.Groups["value"].Value.Trim());
+                    continue;
+                }
+                Append(ResolutionWords().IsMatch(text) ? _resolution : _rootCause, Plain(text));
+            }
+        }
+
+        private void Measures(Block block)
+        {
+            if (block is not ListBlock)
+            {
+                foreach (var (line, text) in _source.Lines(block))
+                {
+                    _problems.Add(new ImportProblem(line, text, "prose in the measures section is not an action item; not read"));
+                }
+                return;
+            }
+            foreach (var (_, text) in _source.Items(block))
+            {
+                var done = text.StartsWith("[x]", StringComparison.OrdinalIgnoreCase);
+                var title = Plain(TaskBox().Replace(text, ""));
+                _actions.Add(new ActionItem(title, ActionKindOf(title))
+                {
+                    Status = done ? ActionStatus.Done : ActionStatus.Open,
+                    Owner = Owner().Match(title) is { Success: true } owner ? owner.Groups["who"].Value : null,
+                    Due = Due().Match(title) is { Success: true } due ? ClockText.FindDate(due.Value) : null,
+                });
+            }
+        }
+
+        private static ActionKind ActionKindOf(string title) => title.ToLowerInvariant() switch
+        {
+            var t when Regex.IsMatch(t, @"\b(monitor\w*|alert\w*|dashboard\w*|load test\w*|detect\w*|threshold\w*)\b") => ActionKind.Detect,
+            var t when Regex.IsMatch(t, @"\b(train\w*|review\w*|process\w*|runbook\w*|playbook\w*|document\w*|drill\w*|postmortem\w*)\b") => ActionKind.Process,
+            var t when Regex.IsMatch(t, @"\b(retr(y|ies)|circuit|fallback|autoscal\w*|failover|degrad\w*)\b") => ActionKind.Mitigate,
+            _ => ActionKind.Prevent,
+        };
+
+        public ImportResult Result()
+        {
+            var title = _title ?? throw new IncidentImportException("no title: a postmortem starts with a # heading");
+            if (_items.Count == 0)
+            {
+                throw new IncidentImportException("no timeline: a \"## Timeline\" section with items like - **10:30 AM**: what happened");
+            }
+            var zone = Zone();
+            var day = options.Date ?? (_durationLine is null ? null : ClockText.FindDate(_durationLine))
+                ?? _items.Select(i => ClockText.FindDate(i.Time + " " + i.Text)).FirstOrDefault(d => d is not null)
+                ?? throw new IncidentImportException("no date for the timeline's times: the Duration line names none; give --date YYYY-MM-DD");
+            var firstDay = day; // the record is named for the day it began, whatever midnight the timeline crosses
+            var timeline = new List<TimelineEntry>();
+            DateTime? previous = null;
+            foreach (var (line, time, text) in _items)
+            {
+                if (text.Length == 0)
+                {
+                    day = ClockText.FindDate(time) ?? day; // a date line
+                    previous = null;
+                    continue;
+                }
+                ClockText.TryParseTime(time, out var clock, out var written);
+                var local = (written ?? day).ToDateTime(clock);
+                if (written is null && previous is { } last && local < last - TimeSpan.FromHours(1))
+                {
+                    local = local.AddDays(1); // past midnight
+                    day = DateOnly.FromDateTime(local);
+                }
+                else if (written is { } date)
+                {
+                    day = date;
+                }
+                previous = local;
+                timeline.Add(new TimelineEntry(Utc(local, zone), TimelineWording.Kind(text), text) { Source = $"line {line}" });
+            }
+            AddDurationSpan(timeline, zone, DateOnly.FromDateTime(timeline[0].At.UtcDateTime));
+            // Stable: two lines at the same minute keep the document's order (a path ruled out, then the next opened).
+            var (entries, paths) = PathInference.Infer([.. timeline.OrderBy(e => e.At)]);
+            var incident = new Incident(options.Id ?? Id(title, firstDay), title)
+            {
+                Severity = _severity ?? "unknown",
+                TimeZone = zone.Id == TimeZoneInfo.Utc.Id ? "UTC" : zone.Id,
+                Impact = _impact is null && _durationLine is null ? null : new Impact(_impact ?? "")
+                {
+                    UsersShare = _impact is not null && Share().Match(_impact) is { Success: true } share
+                        ? double.Parse(share.Groups["n"].Value, CultureInfo.InvariantCulture) / 100 : null,
+                    Duration = _durationLine is null ? null : ClockText.Lasted(_durationLine) ?? SpanLength(),
+                },
+                Summary = Text(_summary),
+                RootCause = Text(_rootCause),
+                Resolution = Text(_resolution),
+                ContributingFactors = _factors,
+                ActionItems = _actions,
+                Timeline = entries,
+                Paths = paths,
+            };
+            return new ImportResult(incident, _problems, "issue summary / timeline / root cause and resolution / corrective and preventative measures");
+        }
+
+        /// <summary>The Duration line's "from 10:00 AM to 2:30 PM": the impact's start and end, when the timeline does not say.</summary>
+        private void AddDurationSpan(List<TimelineEntry> timeline, TimeZoneInfo zone, DateOnly firstDay)
+        {
+            if (_durationLine is null || ClockText.Span(_durationLine) is not { } span)
+            {
+                return;
+            }
+            var day = options.Date ?? ClockText.FindDate(_durationLine) ?? firstDay;
+            var from = Utc(day.ToDateTime(span.From), zone);
+            var to = Utc(day.ToDateTime(span.To), zone);
+            if (to < from)
+            {
+                to = to.AddDays(1);
+            }
+            if (!timeline.Any(e => e.Kind == EntryKind.ImpactStart))
+            {
+                // first among entries of the same minute: the impact began, then it was seen
+                timeline.Insert(0, new TimelineEntry(from, EntryKind.ImpactStart, "impact began (the Duration line)") { Source = DurationLineSource });
+            }
+            if (!timeline.Any(e => e.Kind == EntryKind.Resolution))
+            {
+                timeline.Add(new TimelineEntry(to, EntryKind.Resolution, "impact ended (the Duration line)") { Source = DurationLineSource });
+            }
+        }
+
+        private TimeSpan? SpanLength()
+        {
+            if (ClockText.Span(_durationLine!) is not { } span)
+            {
+                return null;
+            }
+            var length = span.To.ToTimeSpan() - span.From.ToTimeSpan();
+            return length < TimeSpan.Zero ? length + TimeSpan.FromDays(1) : length;
+        }
+
+        private TimeZoneInfo Zone()
+        {
+            if (options.TimeZone is { } name)
+            {
+                return TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone)
+                    ? zone
+                    : throw new IncidentImportException($"unknown time zone '{name}': give an IANA name such as Europe/Berlin or America/New_York");
+            }
+            if (_durationLine is not null && ZoneAbbreviation().Match(_durationLine) is { Success: true } abbreviation && abbreviation.Value is not ("UTC" or "GMT"))
+            {
+                _problems.Add(new ImportProblem(0, _durationLine, $"the time zone \"{abbreviation.Value}\" is ambiguous; times read as UTC (give --time-zone, e.g. America/Los_Angeles)"));
+            }
+            return TimeZoneInfo.Utc;
+        }
+
+        private static DateTimeOffset Utc(DateTime local, TimeZoneInfo zone) =>
+            new(TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), zone), TimeSpan.Zero);
+
+        private static string Id(string title, DateOnly day)
+        {
+            var slug = Regex.Replace(title.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+            return $"{day:yyyy-MM-dd}-{(slug.Length > 40 ? slug[..40].TrimEnd('-') : slug)}";
+        }
+
+        private void Skip(Block block, string reason)
+        {
+            foreach (var (line, text) in _source.Lines(block))
+            {
+                _problems.Add(new ImportProblem(line, text, reason + "; not read"));
+            }
+        }
+
+        private static void Append(StringBuilder text, string value)
+        {
+            if (value.Length > 0)
+            {
+                text.Append(text.Length > 0 ? " " : "").Append(value);
+            }
+        }
+
+        private static string? Text(StringBuilder text) => text.Length == 0 ? null : text.ToString();
+
+        /// <summary>Markdown emphasis taken off: **bold**, *italic*, `code` read as their words.</summary>
+        private static string Plain(string text) => Emphasis().Replace(text, "$1").Trim();
+
+        [GeneratedRegex(@"^\*\*(?<label>[^*]+?)\*\*\s*:?\s*(?<value>.*)$")]
+        private static partial Regex Label();
+
+        [GeneratedRegex(@"^(?:\*\*(?<time>[^*]+)\*\*|(?<time>(?:\d{4}-\d{2}-\d{2}\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*UTC)?))\s*[:\-–—]?\s*(?<text>.+)$")]
+        private static partial Regex Entry();
+
+
+        [GeneratedRegex(@"^\[[ xX]\]\s*")]
+        private static partial Regex TaskBox();
+
+        [GeneratedRegex(@"\*\*([^*]+)\*\*|\*([^*]+)\*|`([^`]+)`")]
+        private static partial Regex Emphasis();
+
+        [GeneratedRegex(@"\b(resolv\w*|resolution|restor\w*|fix(ed)?|mitigat\w*)\b", RegexOptions.IgnoreCase)]
+        private static partial Regex ResolutionWords();
+
+        [GeneratedRegex(@"\bowner:\s*@?(?<who>[\w.-]+)|@(?<who>[\w.-]+)", RegexOptions.IgnoreCase)]
+        private static partial Regex Owner();
+
+        [GeneratedRegex(@"\b(by|due)\s+(\d{4}-\d{2}-\d{2}|\w+\s+\d{1,2},?\s+\d{4})", RegexOptions.IgnoreCase)]
+        private static partial Regex Due();
+
+        [GeneratedRegex(@"(?<n>\d+(?:\.\d+)?)\s*%")]
+        private static partial Regex Share();
+
+        [GeneratedRegex(@"\b(UTC|GMT|[A-Z]{1,3}[SD]T|CET|CEST|IST|JST)\b")]
+        private static partial Regex ZoneAbbreviation();
+    }
+}

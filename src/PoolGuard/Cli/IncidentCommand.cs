@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using PoolGuard.Incidents.Analysis;
+using PoolGuard.Incidents.Markdown;
+using PoolGuard.Incidents.Store;
+
+namespace PoolGuard.Cli;
+
+/// <summary>
+/// `poolguard incident import FILE.md | list | show ID`: postmortem records kept in a store, each with its
+/// misleading-path analysis. Exit code 0, or 2 for a document that cannot become a record, an unknown id, bad
+/// options or a store that cannot be opened — each with the reason.
+/// </summary>
+internal static class IncidentCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("incident", "Postmortem records: import them from Markdown, list them, show one with its misleading-path analysis");
+        command.Subcommands.Add(Import());
+        command.Subcommands.Add(List());
+        command.Subcommands.Add(Show());
+        return command;
+    }
+
+    private static Option<string?> StoreOption() =>
+        new("--store") { Description = $"the SQLite file records are kept in (default {SqliteIncidentStore.DefaultFile()})" };
+
+    private static Command Import()
+    {
+        var file = new Argument<string>("FILE") { Description = "a Markdown postmortem (Issue Summary / Timeline / Root Cause and Resolution / Corrective and Preventative Measures)" };
+        var date = new Option<string?>("--date") { Description = "the day the timeline's times are on (YYYY-MM-DD), when its Duration line names none" };
+        var zone = new Option<string?>("--time-zone") { Description = "the time zone the document's times are in (IANA, e.g. Europe/Berlin; default UTC)" };
+        var id = new Option<string?>("--id") { Description = "the record's id (default: its date and title)" };
+        var json = new Option<string?>("--json") { Description = "also write the record as JSON to this file" };
+        var store = StoreOption();
+        var command = new Command("import", "Read a Markdown postmortem into a record: timeline kinds and investigation paths from its wording, what was skipped reported") { file, date, zone, id, json, store };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(date) is { } text && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                result.AddError($"--date '{text}' is not a date: write 2024-03-02");
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            string markdown;
+            try
+            {
+                markdown = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"cannot read {path}: {ex.Message}");
+            }
+            ImportResult imported;
+            try
+            {
+                imported = PostmortemImporter.Import(markdown, new ImportOptions
+                {
+                    Date = parse.GetValue(date) is { } day ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+                    TimeZone = parse.GetValue(zone),
+                    Id = parse.GetValue(id),
+                });
+            }
+            catch (IncidentImportException ex)
+            {
+                return Fail($"{path}: {ex.Message}");
+            }
+            var target = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
+            return await Stored(async () =>
+            {
+                await target.SaveAsync(imported.Incident, cancellationToken).ConfigureAwait(false);
+                Console.Out.Write(IncidentText.Imported(path, imported, target.Location));
+                Console.Out.Write(IncidentText.Analysis(imported.Incident, IncidentAnalysis.Analyze(imported.Incident)));
+                if (parse.GetValue(json) is { } output)
+                {
+                    await File.WriteAllTextAsync(output, JsonSerializer.Serialize(imported.Incident, IncidentJson.Default.Incident) + "\n", cancellationToken).ConfigureAwait(false);
+                }
+                return ExitCodes.Ok;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var store = StoreOption();
+        var command = new Command("list", "The records kept, the most recent incident first") { store };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var source = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
+            return await Stored(async () =>
+            {
+                Console.Out.Write(IncidentText.List(await source.ListAsync(cancellationToken).ConfigureAwait(false), source.Location));
+                return ExitCodes.Ok;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var id = new Argument<string>("ID") { Description = "a record's id, as `incident list` shows it" };
+        var store = StoreOption();
+        var command = new Command("show", "One record: summary, timeline with its paths, action items, and the analysis") { id, store };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var source = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
+            return await Stored(async () =>
+            {
+                if (await source.GetAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false) is not { } incident)
+                {
+                    return Fail($"no incident '{parse.GetValue(id)}' in {source.Location} (poolguard incident list shows the ids)");
+                }
+                Console.Out.Write(IncidentText.Record(incident));
+                Console.Out.Write(IncidentText.Analysis(incident, IncidentAnalysis.Analyze(incident)));
+                return ExitCodes.Ok;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> Stored(Func<Task<int>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (IncidentStoreException ex)
+        {
+            return Fail(ex.Message);
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"poolguard incident: {message}");
+        return ExitCodes.InvalidConfig;
+    }
+}
