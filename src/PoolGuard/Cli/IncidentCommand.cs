@@ -18,6 +18,7 @@ internal static class IncidentCommand
     {
         var command = new Command("incident", "Postmortem records: import them from Markdown, list them, show one with its misleading-path analysis");
         command.Subcommands.Add(Import());
+        command.Subcommands.Add(Draft());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         return command;
@@ -83,6 +84,70 @@ internal static class IncidentCommand
         });
         return command;
     }
+
+    private static Command Draft()
+    {
+        var events = new Option<string>("--events") { Description = "the gateway's event log (event_log_file: JSON lines)", Required = true };
+        var from = new Option<string?>("--from") { Description = "the first moment to take, UTC ISO 8601 (2026-11-24T14:00:00Z); default: the file's start" };
+        var to = new Option<string?>("--to") { Description = "the last moment to take; default: the file's end" };
+        var title = new Option<string?>("--title") { Description = "the record's title (default: drafted from the pools the events name)" };
+        var id = new Option<string?>("--id") { Description = "the record's id (default: the first event's time and 'draft')" };
+        var store = StoreOption();
+        var command = new Command("draft", "Draft a record's timeline from the gateway's events (saturation, refusals, alerts, reloads, pauses) for a responder to annotate")
+        {
+            events, from, to, title, id, store,
+        };
+        command.Validators.Add(result =>
+        {
+            foreach (var option in new[] { from, to })
+            {
+                if (result.GetValue(option) is { } text && Moment(text) is null)
+                {
+                    result.AddError($"{option.Name} '{text}' is not a moment: write 2026-11-24T14:00:00Z");
+                }
+            }
+        });
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(events)!;
+            string[] lines;
+            try
+            {
+                lines = await File.ReadAllLinesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Fail($"cannot read {path}: {ex.Message}");
+            }
+            ImportResult drafted;
+            try
+            {
+                drafted = PoolGuard.Incidents.Drafting.EventDraft.FromLines(lines, new PoolGuard.Incidents.Drafting.DraftOptions
+                {
+                    From = parse.GetValue(from) is { } f ? Moment(f) : null,
+                    To = parse.GetValue(to) is { } t ? Moment(t) : null,
+                    Title = parse.GetValue(title),
+                    Id = parse.GetValue(id),
+                });
+            }
+            catch (IncidentImportException ex)
+            {
+                return Fail($"{path}: {ex.Message}");
+            }
+            var target = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
+            return await Stored(async () =>
+            {
+                await target.SaveAsync(drafted.Incident, cancellationToken).ConfigureAwait(false);
+                Console.Out.Write(IncidentText.Imported(path, drafted, target.Location));
+                Console.Out.Write(IncidentText.Record(drafted.Incident));
+                return ExitCodes.Ok;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static DateTimeOffset? Moment(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at : null;
 
     private static Command List()
     {

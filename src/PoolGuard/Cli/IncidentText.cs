@@ -15,7 +15,7 @@ internal static class IncidentText
         var incident = imported.Incident;
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture,
-            $"imported {file} as {incident.Id} into {store}: {incident.Timeline.Count} timeline entries, {incident.Paths.Count} investigation path(s), {incident.ActionItems.Count} action item(s)\n");
+            $"{(imported.Layout.StartsWith("gateway", StringComparison.Ordinal) ? "drafted from" : "imported")} {file} as {incident.Id} into {store}: {incident.Timeline.Count} timeline entries, {incident.Paths.Count} investigation path(s), {incident.ActionItems.Count} action item(s)\n");
         if (imported.Problems.Count == 0)
         {
             text.Append("  nothing skipped\n");
@@ -56,9 +56,11 @@ internal static class IncidentText
             text.Append(CultureInfo.InvariantCulture, $"  root cause: {cause}\n");
         }
         text.Append("timeline\n");
+        // seconds when the record has them (a draft from the gateway's events), minutes as postmortems write them otherwise
+        var seconds = incident.Timeline.Any(e => e.At.Second != 0 || e.At.Millisecond != 0);
         foreach (var entry in incident.Timeline)
         {
-            text.Append(CultureInfo.InvariantCulture, $"  {Clock(entry.At, incident.TimeZone)}  {Kind(entry.Kind),-15} {(entry.PathId is { } path ? $"[{path}] " : "")}{entry.Text}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {Clock(entry.At, incident.TimeZone, seconds)}  {Kind(entry.Kind),-15} {(entry.PathId is { } path ? $"[{path}] " : "")}{entry.Text}\n");
         }
         if (incident.Paths.Count > 0)
         {
@@ -109,10 +111,10 @@ internal static class IncidentText
         return text.ToString();
     }
 
-    private static string Clock(DateTimeOffset at, string zone)
+    private static string Clock(DateTimeOffset at, string zone, bool seconds = false)
     {
         var found = TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz) ? tz : TimeZoneInfo.Utc;
-        return TimeZoneInfo.ConvertTime(at, found).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        return TimeZoneInfo.ConvertTime(at, found).ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     }
 
     private static string Span(TimeSpan span) => span.TotalMinutes >= 60

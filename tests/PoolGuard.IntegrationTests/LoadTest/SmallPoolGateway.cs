@@ -7,7 +7,8 @@ internal static class SmallPoolGateway
 {
     /// <param name="adminPort">the admin HTTP port (/metrics), or null for none.</param>
     /// <param name="adminToken">admin_http_token, which the control API (SET, RELOAD over HTTP) needs; null for none.</param>
-    public static Task<RunningProcess> StartAsync(string directory, int port, int poolSize, int? adminPort = null, string? adminToken = null)
+    /// <param name="eventLog">event_log_file: the gateway's events as JSON lines; null for none.</param>
+    public static Task<RunningProcess> StartAsync(string directory, int port, int poolSize, int? adminPort = null, string? adminToken = null, string? eventLog = null)
     {
         var config = Path.Combine(directory, "poolguard.json");
         File.WriteAllText(config, $$"""
@@ -24,6 +25,10 @@ internal static class SmallPoolGateway
         if (adminPort is { } admin)
         {
             environment["POOLGUARD__AdminHttpPort"] = admin.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (eventLog is not null)
+        {
+            environment["POOLGUARD__EventLogFile"] = eventLog;
         }
         if (adminToken is not null)
         {
