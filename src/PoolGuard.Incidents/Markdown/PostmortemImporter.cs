@@ -44,6 +44,8 @@ public static partial class PostmortemImporter
         RootCause,
         Measures,
         Factors,
+        Paths,
+        Lessons,
         Unknown,
     }
 
@@ -51,7 +53,10 @@ public static partial class PostmortemImporter
     {
         private readonly SourceLines _source = new(markdown);
         private readonly List<ImportProblem> _problems = [];
-        private readonly List<(int Line, string Time, string Text)> _items = [];
+        private readonly List<(int Line, string Time, string Text, Dictionary<string, string>? Note)> _items = [];
+        private readonly List<(string Id, string Hypothesis, Dictionary<string, string> Note)> _paths = [];
+        private readonly List<string> _wentWell = [], _wentWrong = [], _lucky = [];
+        private Dictionary<string, string>? _header; // an exported record's own note: what it was, exactly
         private readonly List<ActionItem> _actions = [];
         private readonly List<string> _factors = [];
         private readonly StringBuilder _summary = new();
@@ -100,6 +105,12 @@ public static partial class PostmortemImporter
                             _factors.Add(text);
                         }
                         break;
+                    case Section.Paths:
+                        Paths(block);
+                        break;
+                    case Section.Lessons:
+                        Lessons(block);
+                        break;
                     default:
                         Skip(block, $"the section \"{_sectionName}\" is not part of this layout");
                         break;
@@ -116,6 +127,8 @@ public static partial class PostmortemImporter
                 _ when name.Contains("corrective", StringComparison.Ordinal) || name.Contains("preventa", StringComparison.Ordinal)
                     || name.Contains("action item", StringComparison.Ordinal) || name.Contains("follow-up", StringComparison.Ordinal) => Section.Measures,
                 _ when name.Contains("contributing", StringComparison.Ordinal) => Section.Factors,
+                _ when name.Contains("investigation path", StringComparison.Ordinal) => Section.Paths,
+                _ when name.Contains("lessons", StringComparison.Ordinal) => Section.Lessons,
                 _ when name.Contains("root cause", StringComparison.Ordinal) || name.Contains("resolution", StringComparison.Ordinal) => Section.RootCause,
                 _ when name.Contains("summary", StringComparison.Ordinal) || name.Contains("overview", StringComparison.Ordinal) => Section.Summary,
                 _ => Section.Unknown,
@@ -126,6 +139,11 @@ public static partial class PostmortemImporter
         {
             foreach (var (line, text) in _source.Lines(block))
             {
+                if (RecordNote.Split(text) is { Text: "", Values: { } header })
+                {
+                    _header = header;
+                    continue;
+                }
                 if (Label().Match(text) is { Success: true } labelled)
                 {
                     var value = labelled.Groups["value"].Value.Trim();
@@ -167,22 +185,23 @@ public static partial class PostmortemImporter
                     // A date on its own line moves the timeline to that day ("**March 3**" between the lists).
                     if (ClockText.FindDate(text) is not null && !ClockText.TryParseTime(text, out _, out _))
                     {
-                        _items.Add((line, text, ""));
+                        _items.Add((line, text, "", null));
                         continue;
                     }
                     _problems.Add(new ImportProblem(line, text, "a timeline line that is not a list item with a time; not read"));
                 }
                 return;
             }
-            foreach (var (line, text) in _source.Items(block))
+            foreach (var (line, written) in _source.Items(block))
             {
+                var (text, note) = RecordNote.Split(written);
                 var match = Entry().Match(text);
                 if (!match.Success || !ClockText.TryParseTime(match.Groups["time"].Value, out _, out _))
                 {
                     _problems.Add(new ImportProblem(line, text, "no time at the start of the item (write - **10:30 AM**: what happened); not read"));
                     continue;
                 }
-                _items.Add((line, match.Groups["time"].Value, match.Groups["text"].Value.Trim()));
+                _items.Add((line, match.Groups["time"].Value, match.Groups["text"].Value.Trim(), note));
             }
         }
 
@@ -211,16 +230,64 @@ public static partial class PostmortemImporter
                 }
                 return;
             }
-            foreach (var (_, text) in _source.Items(block))
+            foreach (var (_, written) in _source.Items(block))
             {
+                var (text, note) = RecordNote.Split(written);
                 var done = text.StartsWith("[x]", StringComparison.OrdinalIgnoreCase);
-                var title = Plain(TaskBox().Replace(text, ""));
+                var title = TaskBox().Replace(text, "");
+                if (note is not null)
+                {
+                    _actions.Add(new ActionItem(title, Enum.Parse<ActionKind>(note["kind"]))
+                    {
+                        Status = done ? ActionStatus.Done : ActionStatus.Open,
+                        Owner = note.GetValueOrDefault("owner"),
+                        Due = note.TryGetValue("due", out var day) ? DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture) : null,
+                        Link = note.GetValueOrDefault("link"),
+                    });
+                    continue;
+                }
+                title = Plain(title);
                 _actions.Add(new ActionItem(title, ActionKindOf(title))
                 {
                     Status = done ? ActionStatus.Done : ActionStatus.Open,
                     Owner = Owner().Match(title) is { Success: true } owner ? owner.Groups["who"].Value : null,
                     Due = Due().Match(title) is { Success: true } due ? ClockText.FindDate(due.Value) : null,
                 });
+            }
+        }
+
+        /// <summary>An exported record's paths: `- **P1** (ruled out): hypothesis` with its note; a path without one is reported.</summary>
+        private void Paths(Block block)
+        {
+            foreach (var (line, written) in _source.Items(block))
+            {
+                var (text, note) = RecordNote.Split(written);
+                if (note is null || PathItem().Match(text) is not { Success: true } item)
+                {
+                    _problems.Add(new ImportProblem(line, written, "a path is read with the note an export writes; open or close paths with the CLI instead; not read"));
+                    continue;
+                }
+                _paths.Add((item.Groups["id"].Value, item.Groups["text"].Value, note));
+            }
+        }
+
+        private void Lessons(Block block)
+        {
+            foreach (var (line, text) in _source.Items(block))
+            {
+                var lesson = LessonItem().Match(text);
+                var list = !lesson.Success ? null : lesson.Groups["kind"].Value.ToLowerInvariant() switch
+                {
+                    "went well" => _wentWell,
+                    "went wrong" => _wentWrong,
+                    _ => _lucky,
+                };
+                if (list is null)
+                {
+                    _problems.Add(new ImportProblem(line, text, "a lesson starts with Went well:, Went wrong: or Lucky:; not read"));
+                    continue;
+                }
+                list.Add(lesson.Groups["text"].Value.Trim());
             }
         }
 
@@ -239,14 +306,14 @@ public static partial class PostmortemImporter
             {
                 throw new IncidentImportException("no timeline: a \"## Timeline\" section with items like - **10:30 AM**: what happened");
             }
-            var zone = Zone();
+            var zone = _header?.GetValueOrDefault("time_zone") is { } exported && options.TimeZone is null ? Exported(exported) : Zone();
             var day = options.Date ?? (_durationLine is null ? null : ClockText.FindDate(_durationLine))
                 ?? _items.Select(i => ClockText.FindDate(i.Time + " " + i.Text)).FirstOrDefault(d => d is not null)
                 ?? throw new IncidentImportException("no date for the timeline's times: the Duration line names none; give --date YYYY-MM-DD");
             var firstDay = day; // the record is named for the day it began, whatever midnight the timeline crosses
             var timeline = new List<TimelineEntry>();
             DateTime? previous = null;
-            foreach (var (line, time, text) in _items)
+            foreach (var (line, time, text, note) in _items)
             {
                 if (text.Length == 0)
                 {
@@ -266,21 +333,35 @@ public static partial class PostmortemImporter
                     day = date;
                 }
                 previous = local;
-                timeline.Add(new TimelineEntry(Utc(local, zone), TimelineWording.Kind(text), text) { Source = $"line {line}" });
+                timeline.Add(note is null
+                    ? new TimelineEntry(Utc(local, zone), TimelineWording.Kind(text), text) { Source = $"line {line}" }
+                    : new TimelineEntry(DateTimeOffset.Parse(note["at"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal), Enum.Parse<EntryKind>(note["kind"]), text)
+                    {
+                        Source = note.GetValueOrDefault("source"),
+                        PathId = note.GetValueOrDefault("path"),
+                        Evidence = note.TryGetValue("evidence", out var evidence) ? evidence.Split('\n') : [],
+                    });
             }
-            AddDurationSpan(timeline, zone, DateOnly.FromDateTime(timeline[0].At.UtcDateTime));
+            if (_header is null)
+            {
+                AddDurationSpan(timeline, zone, DateOnly.FromDateTime(timeline[0].At.UtcDateTime));
+            }
             // Stable: two lines at the same minute keep the document's order (a path ruled out, then the next opened).
-            var (entries, paths) = PathInference.Infer([.. timeline.OrderBy(e => e.At)]);
-            var incident = new Incident(options.Id ?? Id(title, firstDay), title)
+            var (entries, paths) = _header is null
+                ? PathInference.Infer([.. timeline.OrderBy(e => e.At)])
+                : ([.. timeline.OrderBy(e => e.At)], _paths.Select(ExportedPath).ToList());
+            var incident = new Incident(options.Id ?? _header?.GetValueOrDefault("id") ?? Id(title, firstDay), title)
             {
                 Severity = _severity ?? "unknown",
+                Status = _header?.GetValueOrDefault("status") is { } status ? Enum.Parse<IncidentStatus>(status) : IncidentStatus.Draft,
                 TimeZone = zone.Id == TimeZoneInfo.Utc.Id ? "UTC" : zone.Id,
-                Impact = _impact is null && _durationLine is null ? null : new Impact(_impact ?? "")
+                Impact = _header is { } header ? ExportedImpact(header) : _impact is null && _durationLine is null ? null : new Impact(_impact ?? "")
                 {
                     UsersShare = _impact is not null && Share().Match(_impact) is { Success: true } share
                         ? double.Parse(share.Groups["n"].Value, CultureInfo.InvariantCulture) / 100 : null,
                     Duration = _durationLine is null ? null : ClockText.Lasted(_durationLine) ?? SpanLength(),
                 },
+                Lessons = _wentWell.Count + _wentWrong.Count + _lucky.Count == 0 ? Model.Lessons.None : new Model.Lessons(_wentWell, _wentWrong, _lucky),
                 Summary = Text(_summary),
                 RootCause = Text(_rootCause),
                 Resolution = Text(_resolution),
@@ -291,6 +372,23 @@ public static partial class PostmortemImporter
             };
             return new ImportResult(incident, _problems, "issue summary / timeline / root cause and resolution / corrective and preventative measures");
         }
+
+        private Impact? ExportedImpact(Dictionary<string, string> header) => header.GetValueOrDefault("impact") == "none" ? null : new Impact(_impact ?? "")
+        {
+            UsersShare = header.TryGetValue("users_share", out var share) ? double.Parse(share, CultureInfo.InvariantCulture) : null,
+            Duration = header.TryGetValue("impact_duration", out var lasted) ? System.Xml.XmlConvert.ToTimeSpan(lasted) : null,
+        };
+
+        private static InvestigationPath ExportedPath((string Id, string Hypothesis, Dictionary<string, string> Note) path) =>
+            new(path.Id, path.Hypothesis, DateTimeOffset.Parse(path.Note["opened"], CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal))
+            {
+                Outcome = Enum.Parse<PathOutcome>(path.Note["outcome"]),
+                ClosedAt = path.Note.TryGetValue("closed", out var closed) ? DateTimeOffset.Parse(closed, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal) : null,
+                ClosedBecause = path.Note.GetValueOrDefault("because"),
+            };
+
+        private static TimeZoneInfo Exported(string name) => name == "UTC" ? TimeZoneInfo.Utc
+            : TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone) ? zone : throw new IncidentImportException($"the record's time zone '{name}' is not known here");
 
         /// <summary>The Duration line's "from 10:00 AM to 2:30 PM": the impact's start and end, when the timeline does not say.</summary>
         private void AddDurationSpan(List<TimelineEntry> timeline, TimeZoneInfo zone, DateOnly firstDay)
@@ -378,6 +476,12 @@ public static partial class PostmortemImporter
         [GeneratedRegex(@"^(?:\*\*(?<time>[^*]+)\*\*|(?<time>(?:\d{4}-\d{2}-\d{2}\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*UTC)?))\s*[:\-–—]?\s*(?<text>.+)$")]
         private static partial Regex Entry();
 
+
+        [GeneratedRegex(@"^\*\*(?<id>[^*]+)\*\*\s*(?:\([^)]*\))?\s*:\s*(?<text>.*)$")]
+        private static partial Regex PathItem();
+
+        [GeneratedRegex(@"^(?<kind>went well|went wrong|lucky)\s*:\s*(?<text>.+)$", RegexOptions.IgnoreCase)]
+        private static partial Regex LessonItem();
 
         [GeneratedRegex(@"^\[[ xX]\]\s*")]
         private static partial Regex TaskBox();

@@ -21,6 +21,7 @@ internal static class IncidentCommand
         command.Subcommands.Add(Draft());
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
+        command.Subcommands.Add(Export());
         return command;
     }
 
@@ -181,6 +182,41 @@ internal static class IncidentCommand
                 }
                 Console.Out.Write(IncidentText.Record(incident));
                 Console.Out.Write(IncidentText.Analysis(incident, IncidentAnalysis.Analyze(incident)));
+                return ExitCodes.Ok;
+            }).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command Export()
+    {
+        var id = new Argument<string>("ID") { Description = "a record's id, as `incident list` shows it" };
+        var format = new Option<string>("--format") { Description = "markdown (the form import reads: import it again for the same record) or json", DefaultValueFactory = _ => "markdown" };
+        format.AcceptOnlyFromAmong("markdown", "json");
+        var output = new Option<string?>("--output", "-o") { Description = "write to this file instead of stdout" };
+        var store = StoreOption();
+        var command = new Command("export", "Write a record as Markdown (import → export → import gives the same record) or JSON") { id, format, output, store };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var source = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
+            return await Stored(async () =>
+            {
+                if (await source.GetAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false) is not { } incident)
+                {
+                    return Fail($"no incident '{parse.GetValue(id)}' in {source.Location} (poolguard incident list shows the ids)");
+                }
+                var text = parse.GetValue(format) == "json"
+                    ? JsonSerializer.Serialize(incident, IncidentJson.Default.Incident) + "\n"
+                    : PostmortemExporter.Export(incident);
+                if (parse.GetValue(output) is { } file)
+                {
+                    await File.WriteAllTextAsync(file, text, cancellationToken).ConfigureAwait(false);
+                    Console.Error.WriteLine($"poolguard incident: {incident.Id} written to {Path.GetFullPath(file)}");
+                }
+                else
+                {
+                    Console.Out.Write(text);
+                }
                 return ExitCodes.Ok;
             }).ConfigureAwait(false);
         });

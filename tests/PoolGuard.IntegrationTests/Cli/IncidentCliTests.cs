@@ -67,6 +67,18 @@ public sealed class IncidentCliTests : IDisposable
         Assert.Contains("2025-11-20 21:30  hypothesis      [P1] Suspected the new deploy's code", shown.Stdout, StringComparison.Ordinal);
         Assert.Contains("ruled out by: Rollback review found no bad change; code ruled out.", shown.Stdout, StringComparison.Ordinal);
         Assert.Contains("[ ] detect   Alert on connections used against max_connections.", shown.Stdout, StringComparison.Ordinal);
+
+        // Exported as Markdown and imported into another store, it is the same record: `show` prints the same.
+        var exported = Path.Combine(_directory, "exported.md");
+        var export = await IncidentAsync("export", "2025-11-20-checkout-api-refused-connections", "-o", exported);
+        Assert.True(export.ExitCode == 0, export.ToString());
+        var other = Path.Combine(_directory, "other.db");
+        var reimported = await ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "incident", "import", exported, "--store", other], Bound);
+        Assert.True(reimported.ExitCode == 0, reimported.ToString());
+        Assert.Contains("nothing skipped", reimported.Stdout, StringComparison.Ordinal);
+        var again = await ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost,
+            [PoolGuardProcess.Executable, "incident", "show", "2025-11-20-checkout-api-refused-connections", "--store", other], Bound);
+        Assert.Equal(shown.Stdout, again.Stdout);
     }
 
     [Fact]
