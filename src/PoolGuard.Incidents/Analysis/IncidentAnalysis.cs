@@ -98,7 +98,9 @@ public static class IncidentAnalysis
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
-    internal static string Minutes(TimeSpan span) => span.TotalMinutes >= 90
+    internal static string Minutes(TimeSpan span) => span < TimeSpan.FromMinutes(1)
+        ? $"{Math.Round(span.TotalSeconds).ToString("0", CultureInfo.InvariantCulture)} s"
+        : span.TotalMinutes >= 90
         ? $"{Math.Floor(span.TotalHours).ToString("0", CultureInfo.InvariantCulture)} h {span.Minutes.ToString("0", CultureInfo.InvariantCulture)} min"
         : $"{Math.Round(span.TotalMinutes).ToString("0", CultureInfo.InvariantCulture)} min";
 

@@ -22,6 +22,10 @@ internal static class IncidentCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Export());
+        foreach (var edit in IncidentEditCommands.Create(StoreOption))
+        {
+            command.Subcommands.Add(edit);
+        }
         return command;
     }
 
@@ -181,7 +185,9 @@ internal static class IncidentCommand
                     return Fail($"no incident '{parse.GetValue(id)}' in {source.Location} (poolguard incident list shows the ids)");
                 }
                 Console.Out.Write(IncidentText.Record(incident));
-                Console.Out.Write(IncidentText.Analysis(incident, IncidentAnalysis.Analyze(incident)));
+                Console.Out.Write(incident.Timeline.Count == 0
+                    ? "analysis: no timeline yet (poolguard incident add-entry adds to it)\n"
+                    : IncidentText.Analysis(incident, IncidentAnalysis.Analyze(incident)));
                 return ExitCodes.Ok;
             }).ConfigureAwait(false);
         });

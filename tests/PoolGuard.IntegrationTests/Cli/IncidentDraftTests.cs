@@ -52,9 +52,28 @@ public sealed class IncidentDraftTests : IDisposable
         Assert.True(saturated >= 0 && recovered > saturated, draft.Stdout);
         Assert.DoesNotContain(lines, l => l.Contains(": started:", StringComparison.Ordinal)); // the gateway starting is no incident entry
 
-        var shown = await ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "incident", "show", "drill-1", "--store", store], Bound);
+        // The responder annotates the draft: a DDoS theory opened a minute after the saturation, ruled out; the pool confirmed.
+        var first = (await ReadSharedAsync(events)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
+            .First(e => e.GetProperty("kind").GetString() == "pool_saturated").GetProperty("time").GetDateTimeOffset();
+        string At(int minutes) => first.AddMinutes(minutes).UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture); // exact: a minute, not 59.5 s
+        Task<ProcessResult> Incident(params string[] arguments) =>
+            ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost, [PoolGuardProcess.Executable, "incident", .. arguments, "--store", store], Bound);
+        Assert.Equal(0, (await Incident("open-path", "drill-1", "--at", At(1), "--hypothesis", "a DDoS attack")).ExitCode);
+        Assert.Equal(0, (await Incident("close-path", "drill-1", "P1", "--at", At(6), "--outcome", "ruled-out", "--because", "the clients were our own")).ExitCode);
+        Assert.Equal(0, (await Incident("open-path", "drill-1", "--at", At(6), "--hypothesis", "the pool of 2 is too small")).ExitCode);
+        Assert.Equal(0, (await Incident("close-path", "drill-1", "P2", "--at", At(7), "--outcome", "confirmed", "--because", "2 of 2 servers busy")).ExitCode);
+        var wrong = await Incident("close-path", "drill-1", "P1", "--at", At(8), "--outcome", "confirmed", "--because", "again");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("P1 is already closed", wrong.Stderr, StringComparison.Ordinal);
+
+        var shown = await Incident("show", "drill-1");
         Assert.True(shown.ExitCode == 0, shown.ToString());
         Assert.Contains("time to detect       0 min", shown.Stdout, StringComparison.Ordinal); // the first entry is the saturation
+        Assert.Contains("time to root cause   7 min", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("misleading paths     1, 5 min", shown.Stdout, StringComparison.Ordinal);
+        Assert.Contains("hint: the signal that could have ruled out \"a DDoS attack\" was available 1 min before the path was opened: "
+            + $"PoolGuard's \"app/{PgSandbox.Roles.App}: pool saturated", shown.Stdout, StringComparison.Ordinal);
     }
 
     private static async Task<string> ReadSharedAsync(string file)
