@@ -30,7 +30,10 @@ internal static class IncidentCommand
     }
 
     private static Option<string?> StoreOption() =>
-        new("--store") { Description = $"the SQLite file records are kept in (default {SqliteIncidentStore.DefaultFile()})" };
+        new("--store")
+        {
+            Description = $"where records are kept: a SQLite file (default {SqliteIncidentStore.DefaultFile()}), or a team's PostgreSQL as postgresql://user@host/db or an Npgsql string",
+        };
 
     private static Command Import()
     {
@@ -74,8 +77,7 @@ internal static class IncidentCommand
             {
                 return Fail($"{path}: {ex.Message}");
             }
-            var target = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
-            return await Stored(async () =>
+            return await Stored(parse.GetValue(store), async target =>
             {
                 await target.SaveAsync(imported.Incident, cancellationToken).ConfigureAwait(false);
                 Console.Out.Write(IncidentText.Imported(path, imported, target.Location));
@@ -139,8 +141,7 @@ internal static class IncidentCommand
             {
                 return Fail($"{path}: {ex.Message}");
             }
-            var target = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
-            return await Stored(async () =>
+            return await Stored(parse.GetValue(store), async target =>
             {
                 await target.SaveAsync(drafted.Incident, cancellationToken).ConfigureAwait(false);
                 Console.Out.Write(IncidentText.Imported(path, drafted, target.Location));
@@ -160,8 +161,7 @@ internal static class IncidentCommand
         var command = new Command("list", "The records kept, the most recent incident first") { store };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var source = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
-            return await Stored(async () =>
+            return await Stored(parse.GetValue(store), async source =>
             {
                 Console.Out.Write(IncidentText.List(await source.ListAsync(cancellationToken).ConfigureAwait(false), source.Location));
                 return ExitCodes.Ok;
@@ -177,8 +177,7 @@ internal static class IncidentCommand
         var command = new Command("show", "One record: summary, timeline with its paths, action items, and the analysis") { id, store };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var source = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
-            return await Stored(async () =>
+            return await Stored(parse.GetValue(store), async source =>
             {
                 if (await source.GetAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false) is not { } incident)
                 {
@@ -204,8 +203,7 @@ internal static class IncidentCommand
         var command = new Command("export", "Write a record as Markdown (import → export → import gives the same record) or JSON") { id, format, output, store };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var source = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
-            return await Stored(async () =>
+            return await Stored(parse.GetValue(store), async source =>
             {
                 if (await source.GetAsync(parse.GetValue(id)!, cancellationToken).ConfigureAwait(false) is not { } incident)
                 {
@@ -229,11 +227,12 @@ internal static class IncidentCommand
         return command;
     }
 
-    private static async Task<int> Stored(Func<Task<int>> action)
+    /// <summary>Opens the store --store names and runs the verb on it; a store that cannot be opened or read exits 2 with why.</summary>
+    private static async Task<int> Stored(string? store, Func<IIncidentStore, Task<int>> action)
     {
         try
         {
-            return await action().ConfigureAwait(false);
+            return await action(IncidentStores.Open(store)).ConfigureAwait(false);
         }
         catch (IncidentStoreException ex)
         {

@@ -168,12 +168,11 @@ internal static class IncidentEditCommands
             return $"{name}: {said}";
         });
 
-    private static async Task<int> Run(ParseResult parse, Option<string?> store, Func<SqliteIncidentStore, Task<string>> action)
+    private static async Task<int> Run(ParseResult parse, Option<string?> store, Func<IIncidentStore, Task<string>> action)
     {
-        var source = new SqliteIncidentStore(parse.GetValue(store) ?? SqliteIncidentStore.DefaultFile());
         try
         {
-            Console.Out.WriteLine(await action(source).ConfigureAwait(false));
+            Console.Out.WriteLine(await action(IncidentStores.Open(parse.GetValue(store))).ConfigureAwait(false));
             return ExitCodes.Ok;
         }
         catch (Exception ex) when (ex is IncidentEditException or IncidentStoreException)
