@@ -22,6 +22,7 @@ internal static class IncidentCommand
         command.Subcommands.Add(List());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Export());
+        command.Subcommands.Add(Stats());
         foreach (var edit in IncidentEditCommands.Create(StoreOption))
         {
             command.Subcommands.Add(edit);
@@ -190,6 +191,27 @@ internal static class IncidentCommand
                 return ExitCodes.Ok;
             }).ConfigureAwait(false);
         });
+        return command;
+    }
+
+    private static Command Stats()
+    {
+        var store = StoreOption();
+        var command = new Command("stats", "Every record's measures, oldest first, and how each measure moved between the earlier and the later half") { store };
+        command.SetAction(async (parse, cancellationToken) => await Stored(parse.GetValue(store), async source =>
+        {
+            var incidents = new List<PoolGuard.Incidents.Model.Incident>();
+            foreach (var summary in await source.ListAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await source.GetAsync(summary.Id, cancellationToken).ConfigureAwait(false) is { } incident)
+                {
+                    incidents.Add(incident);
+                }
+            }
+            var (rows, trends) = IncidentTrend.Of(incidents);
+            Console.Out.Write(IncidentText.Stats(rows, trends, source.Location));
+            return ExitCodes.Ok;
+        }).ConfigureAwait(false));
         return command;
     }
 

@@ -111,6 +111,35 @@ internal static class IncidentText
         return text.ToString();
     }
 
+    public static string Stats(IReadOnlyList<TrendRow> rows, IReadOnlyList<MeasureTrend> trends, string store)
+    {
+        if (rows.Count == 0)
+        {
+            return $"no incidents with a timeline in {store}\n";
+        }
+        var text = new StringBuilder();
+        text.Append("began (UTC)        detect  ack     cause     mitigate  resolve   misleading      id\n");
+        foreach (var (id, _, m) in rows)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{m.ImpactStart.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),-18} {Short(m.TimeToDetect),-7} {Short(m.TimeToAcknowledge),-7} {Short(m.TimeToRootCause),-9} {Short(m.TimeToMitigate),-9} {Short(m.TimeToResolve),-9} {Short(m.MisleadingTime) + $" ({m.MisleadingShare * 100:0} %)",-15} {id}\n");
+        }
+        text.Append(CultureInfo.InvariantCulture, $"medians, earlier {rows.Count / 2} against later {rows.Count - rows.Count / 2} incident(s)\n");
+        foreach (var trend in trends)
+        {
+            var change = trend is { Earlier: { } before, Later: { } after }
+                ? after < before ? "better" : after > before ? "worse" : "unchanged"
+                : "too few to compare";
+            text.Append(CultureInfo.InvariantCulture, $"  {trend.Measure,-25} {Short(trend.Earlier),-9} → {Short(trend.Later),-9} {change}\n");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>A duration in a column: 45 min, 3 h 05, – when unknown.</summary>
+    private static string Short(TimeSpan? span) => span is not { } value ? "–"
+        : value.TotalMinutes >= 60 ? $"{Math.Floor(value.TotalHours).ToString("0", CultureInfo.InvariantCulture)} h {value.Minutes.ToString("00", CultureInfo.InvariantCulture)}"
+        : $"{Math.Round(value.TotalMinutes).ToString("0", CultureInfo.InvariantCulture)} min";
+
     private static string Clock(DateTimeOffset at, string zone, bool seconds = false)
     {
         var found = TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var tz) ? tz : TimeZoneInfo.Utc;

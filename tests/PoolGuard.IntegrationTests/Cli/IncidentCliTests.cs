@@ -79,6 +79,11 @@ public sealed class IncidentCliTests : IDisposable
         var again = await ProcessRunner.RunAsync(PoolGuardProcess.DotnetHost,
             [PoolGuardProcess.Executable, "incident", "show", "2025-11-20-checkout-api-refused-connections", "--store", other], Bound);
         Assert.Equal(shown.Stdout, again.Stdout);
+
+        var stats = await IncidentAsync("stats");
+        Assert.True(stats.ExitCode == 0, stats.ToString());
+        Assert.Contains("2025-11-20 21:15   10 min  –       1 h 05    1 h 20    1 h 35    35 min (37 %)   2025-11-20-checkout-api-refused-connections", stats.Stdout, StringComparison.Ordinal);
+        Assert.Contains("too few to compare", stats.Stdout, StringComparison.Ordinal); // one incident has no earlier half
     }
 
     [Fact]
