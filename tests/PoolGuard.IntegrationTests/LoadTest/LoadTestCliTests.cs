@@ -273,7 +273,8 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         var after = await LoadTestAsync(PgSandbox.Roles.AppPassword, script, "-c", Connection(), "--clients", "2", "-d", "2s", "-q");
 
         var compare = await LoadTestAsync(PgSandbox.Roles.AppPassword, "compare");
-        var lenient = await LoadTestAsync(PgSandbox.Roles.AppPassword, "compare", "2", "--baseline", "2026-Q3", "--margin", "60");
+        // 10 → 15 ms is -33 % throughput and about +50 % p99 by design, plus the noise of a shared box: a margin of 100 % admits it.
+        var lenient = await LoadTestAsync(PgSandbox.Roles.AppPassword, "compare", "2", "--baseline", "2026-Q3", "--margin", "100");
         var history = await LoadTestAsync(PgSandbox.Roles.AppPassword, "history");
         var nothing = await LoadTestAsync(PgSandbox.Roles.AppPassword, "compare", "1");
 
@@ -284,7 +285,7 @@ public sealed class LoadTestCliTests : IAsyncLifetime
         Assert.Contains("against run 1 (", compare.Stdout, StringComparison.Ordinal);
         Assert.Contains("REGRESSION beyond 10 %: throughput -", compare.Stdout, StringComparison.Ordinal);
         Assert.True(lenient.ExitCode == 0, lenient.ToString());
-        Assert.Contains("no regression beyond 60 %", lenient.Stdout, StringComparison.Ordinal);
+        Assert.Contains("no regression beyond 100 %", lenient.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, history.ExitCode);
         Assert.Contains("2026-Q3", history.Stdout, StringComparison.Ordinal);
         Assert.Equal(3, history.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length); // a header and two runs
