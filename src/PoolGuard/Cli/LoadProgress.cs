@@ -71,7 +71,7 @@ internal abstract class LoadProgress : IAsyncDisposable
 
     /// <summary>
     /// The live view: Spectre's live display runs on a task of its own until disposed; each update redraws it in
-    /// place. Updates come from the runner's interval loop, one a second, under a lock that Spectre's redraw shares.
+    /// place. Updates come from the runner's interval loop, one a second, each under a lock of its own (Spectre locks its redraw).
     /// </summary>
     private sealed class Live : LoadProgress
     {

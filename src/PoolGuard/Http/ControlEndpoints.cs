@@ -27,7 +27,8 @@ internal static class ControlEndpoints
             Act(http, gateway, "reconnect", database, by => $"{control.Reconnect(database, by)} server(s) to be replaced"));
         guarded.MapPost("/api/control/reload", () => Applied(gateway, "reload", "", control.Reload));
         // SET over HTTP: `loadtest --sweep-pool-size` turns default_pool_size step by step, as an operator would at the console.
-        guarded.MapPost("/api/control/set", (string? key, string? value) => Applied(gateway, "set", $"{key} = {value}: ", () => key is null || value is null
+        // The answer names the key, never the value: what is set may be something not to echo.
+        guarded.MapPost("/api/control/set", (string? key, string? value) => Applied(gateway, "set", $"{key}: ", () => key is null || value is null
             ? throw new GatewayControlException(PgError.Error(SqlState.SyntaxError, "set needs ?key=NAME&value=VALUE", "a pgbouncer.ini name, e.g. key=default_pool_size&value=8"))
             : control.Set(key, value)));
     }
