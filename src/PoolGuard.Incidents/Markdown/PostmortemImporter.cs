@@ -57,6 +57,9 @@ public static partial class PostmortemImporter
         private readonly List<(string Id, string Hypothesis, Dictionary<string, string> Note)> _paths = [];
         private readonly List<string> _wentWell = [], _wentWrong = [], _lucky = [];
         private Dictionary<string, string>? _header; // an exported record's own note: what it was, exactly
+        private List<string>? _lessonList;           // the Lessons Learned subsection being read (### What went well, …)
+        private DateOnly? _date;                     // the Google SRE template's **Date** line
+        private bool _sreTemplate;
         private readonly List<ActionItem> _actions = [];
         private readonly List<string> _factors = [];
         private readonly StringBuilder _summary = new();
@@ -77,6 +80,11 @@ public static partial class PostmortemImporter
                 if (block is HeadingBlock heading)
                 {
                     var text = _source.Raw(heading).TrimStart('#').Trim();
+                    if (heading.Level >= 3 && _section == Section.Lessons)
+                    {
+                        _lessonList = LessonList(text);
+                        continue;
+                    }
                     if (heading.Level == 1 && _title is null)
                     {
                         _title = text;
@@ -155,8 +163,28 @@ public static partial class PostmortemImporter
                         case "impact":
                             _impact = value;
                             continue;
-                        case "root cause":
+                        case "root cause" or "root causes":
                             Append(_rootCause, value);
+                            continue;
+                        case "date":
+                            _date = ClockText.FindDate(value);
+                            _sreTemplate = true;
+                            if (_date is null)
+                            {
+                                _problems.Add(new ImportProblem(line, text, "the Date line holds no date (write 2015-10-21); not read"));
+                            }
+                            continue;
+                        case "trigger":
+                            _factors.Add($"Trigger: {value}");
+                            _sreTemplate = true;
+                            continue;
+                        case "detection":
+                            Append(_summary, $"Detection: {value}");
+                            continue;
+                        case "authors" or "status":
+                            _problems.Add(new ImportProblem(line, text, labelled.Groups["label"].Value.Trim().StartsWith('A')
+                                ? "the record keeps no authors; not read"
+                                : "the document's status is not the review's (set that with `incident status`); not read"));
                             continue;
                         case "severity":
                             _severity = value;
@@ -168,7 +196,7 @@ public static partial class PostmortemImporter
                             Append(_summary, value);
                             continue;
                         default:
-                            _problems.Add(new ImportProblem(line, text, $"the label \"{labelled.Groups["label"].Value.Trim()}\" is not one of Duration, Impact, Root Cause, Severity, Resolution; kept in the summary"));
+                            _problems.Add(new ImportProblem(line, text, $"the label \"{labelled.Groups["label"].Value.Trim()}\" is not one of Duration, Date, Impact, Root Cause(s), Trigger, Detection, Severity, Resolution; kept in the summary"));
                             break;
                     }
                 }
@@ -224,7 +252,13 @@ public static partial class PostmortemImporter
         {
             if (block is not ListBlock)
             {
-                foreach (var (line, text) in _source.Lines(block))
+                var lines = _source.Lines(block).ToList();
+                if (lines.Count >= 2 && lines.All(l => l.Text.StartsWith('|')))
+                {
+                    ActionTable(lines);
+                    return;
+                }
+                foreach (var (line, text) in lines)
                 {
                     _problems.Add(new ImportProblem(line, text, "prose in the measures section is not an action item; not read"));
                 }
@@ -256,6 +290,63 @@ public static partial class PostmortemImporter
             }
         }
 
+        /// <summary>
+        /// The Google SRE template's action items: a table whose header names the columns (Action Item, Type, Owner,
+        /// Bug); a TODO / DONE mark in any cell is the status, "n/a" no link.
+        /// </summary>
+        private void ActionTable(List<(int Line, string Text)> lines)
+        {
+            _sreTemplate = true;
+            static string[] Cells(string row) => [.. row.Trim().Trim('|').Split('|').Select(c => c.Trim())];
+            var header = Cells(lines[0].Text).Select(c => c.ToLowerInvariant()).ToList();
+            int Column(params string[] names) => header.FindIndex(h => names.Any(n => h.Contains(n, StringComparison.Ordinal)));
+            var (title, type, owner, link) = (Column("action", "item", "task"), Column("type", "kind"), Column("owner"), Column("bug", "ticket", "link", "issue"));
+            if (title < 0)
+            {
+                _problems.Add(new ImportProblem(lines[0].Line, lines[0].Text, "an action-item table needs an Action Item column; not read"));
+                return;
+            }
+            foreach (var (line, text) in lines.Skip(1))
+            {
+                var cells = Cells(text);
+                if (cells.All(c => c.Trim('-', ':', ' ').Length == 0))
+                {
+                    continue; // the |---|---| row
+                }
+                string? Cell(int index) => index >= 0 && index < cells.Length && cells[index].Length > 0 ? cells[index] : null;
+                var done = cells.Any(c => c.Contains("DONE", StringComparison.Ordinal));
+                var name = Plain(Cell(title) ?? "");
+                if (name.Length == 0)
+                {
+                    _problems.Add(new ImportProblem(line, text, "an action-item row without its action; not read"));
+                    continue;
+                }
+                var bug = Cell(link) is { } value ? Mark().Replace(value, "").Trim() : null;
+                var kind = Cell(type)?.ToLowerInvariant() switch
+                {
+                    "prevent" => ActionKind.Prevent,
+                    "mitigate" => ActionKind.Mitigate,
+                    "detect" => ActionKind.Detect,
+                    "process" => ActionKind.Process,
+                    _ => ActionKindOf(name),
+                };
+                _actions.Add(new ActionItem(name, kind)
+                {
+                    Owner = Cell(owner) is { } who ? Mark().Replace(who, "").Trim() : null,
+                    Status = done ? ActionStatus.Done : ActionStatus.Open,
+                    Link = bug is null or "" || bug.Equals("n/a", StringComparison.OrdinalIgnoreCase) ? null : bug,
+                });
+            }
+        }
+
+        private List<string>? LessonList(string heading) => heading.ToLowerInvariant() switch
+        {
+            var h when h.Contains("went well", StringComparison.Ordinal) => _wentWell,
+            var h when h.Contains("went wrong", StringComparison.Ordinal) => _wentWrong,
+            var h when h.Contains("lucky", StringComparison.Ordinal) => _lucky,
+            _ => null,
+        };
+
         /// <summary>An exported record's paths: `- **P1** (ruled out): hypothesis` with its note; a path without one is reported.</summary>
         private void Paths(Block block)
         {
@@ -276,7 +367,7 @@ public static partial class PostmortemImporter
             foreach (var (line, text) in _source.Items(block))
             {
                 var lesson = LessonItem().Match(text);
-                var list = !lesson.Success ? null : lesson.Groups["kind"].Value.ToLowerInvariant() switch
+                var list = !lesson.Success ? _lessonList : lesson.Groups["kind"].Value.ToLowerInvariant() switch
                 {
                     "went well" => _wentWell,
                     "went wrong" => _wentWrong,
@@ -284,10 +375,10 @@ public static partial class PostmortemImporter
                 };
                 if (list is null)
                 {
-                    _problems.Add(new ImportProblem(line, text, "a lesson starts with Went well:, Went wrong: or Lucky:; not read"));
+                    _problems.Add(new ImportProblem(line, text, "a lesson goes under ### What went well, What went wrong or Where we got lucky, or starts with Went well:, Went wrong: or Lucky:; not read"));
                     continue;
                 }
-                list.Add(lesson.Groups["text"].Value.Trim());
+                list.Add(lesson.Success ? lesson.Groups["text"].Value.Trim() : Plain(text));
             }
         }
 
@@ -307,7 +398,7 @@ public static partial class PostmortemImporter
                 throw new IncidentImportException("no timeline: a \"## Timeline\" section with items like - **10:30 AM**: what happened");
             }
             var zone = _header?.GetValueOrDefault("time_zone") is { } exported && options.TimeZone is null ? Exported(exported) : Zone();
-            var day = options.Date ?? (_durationLine is null ? null : ClockText.FindDate(_durationLine))
+            var day = options.Date ?? _date ?? (_durationLine is null ? null : ClockText.FindDate(_durationLine))
                 ?? _items.Select(i => ClockText.FindDate(i.Time + " " + i.Text)).FirstOrDefault(d => d is not null)
                 ?? throw new IncidentImportException("no date for the timeline's times: the Duration line names none; give --date YYYY-MM-DD");
             var firstDay = day; // the record is named for the day it began, whatever midnight the timeline crosses
@@ -370,7 +461,8 @@ public static partial class PostmortemImporter
                 Timeline = entries,
                 Paths = paths,
             };
-            return new ImportResult(incident, _problems, "issue summary / timeline / root cause and resolution / corrective and preventative measures");
+            return new ImportResult(incident, _problems, _sreTemplate ? "Google SRE postmortem template"
+                : "issue summary / timeline / root cause and resolution / corrective and preventative measures");
         }
 
         private Impact? ExportedImpact(Dictionary<string, string> header) => header.GetValueOrDefault("impact") == "none" ? null : new Impact(_impact ?? "")
@@ -482,6 +574,9 @@ public static partial class PostmortemImporter
 
         [GeneratedRegex(@"^(?<kind>went well|went wrong|lucky)\s*:\s*(?<text>.+)$", RegexOptions.IgnoreCase)]
         private static partial Regex LessonItem();
+
+        [GeneratedRegex(@"\*{0,2}\b(TODO|DONE)\b\*{0,2}")]
+        private static partial Regex Mark();
 
         [GeneratedRegex(@"^\[[ xX]\]\s*")]
         private static partial Regex TaskBox();

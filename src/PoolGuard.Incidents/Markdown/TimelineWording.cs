@@ -78,10 +78,10 @@ internal static partial class TimelineWording
     [GeneratedRegex(@"\b(ruled out|rule out|not the cause|no evidence (of|for)|dismissed|disproved|excluded|dead end)\b", RegexOptions.IgnoreCase)]
     private static partial Regex RuledOut();
 
-    [GeneratedRegex(@"\b(root cause|identified the (cause|problem|issue)|discovered|traced (it |the \w+ )?to|found that|real cause)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(root cause|identified the (cause|problem|issue)|discovered (that|the (cause|problem|issue|bug|leak))|traced (it |the \w+ )?to|(found|finds) that|real cause)\b", RegexOptions.IgnoreCase)]
     private static partial Regex RootCause();
 
-    [GeneratedRegex(@"\b(resolved|restored|recovered|back to normal|fully operational|incident (closed|over))\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(resolved|restored|recovered|back to normal|fully operational|incident (closed|over)|outage (ends|ended|over))\b", RegexOptions.IgnoreCase)]
     private static partial Regex Resolved();
 
     [GeneratedRegex(@"\b(appl(ied|ying)|roll(ed)? back|rollback|restart(ed|ing)?|mitigat\w*|deployed (a |the )?(fix|patch)|hotfix|fix(ed)?|increas(ed|ing)|reduc(ed|ing)|limit(ed|ing)?|scal(ed|ing)|capp(ed|ing)|failover|failed over)\b", RegexOptions.IgnoreCase)]
@@ -90,7 +90,7 @@ internal static partial class TimelineWording
     [GeneratedRegex(@"\bescalat\w*", RegexOptions.IgnoreCase)]
     private static partial Regex Escalated();
 
-    [GeneratedRegex(@"\backnowledg\w*", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(acknowledg\w*|declare[sd]? (an |the )?incident)", RegexOptions.IgnoreCase)]
     private static partial Regex Acknowledged();
 
     [GeneratedRegex(@"\b(alert(s|ed)?|paged|pager)\b", RegexOptions.IgnoreCase)]
@@ -99,7 +99,7 @@ internal static partial class TimelineWording
     [GeneratedRegex(@"\b(detected|noticed|reported|spotted)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Detected();
 
-    [GeneratedRegex(@"\b((outage|impact|incident|errors?|failures?) (began|started)|(began|started) (failing|to fail|timing out)|went down)\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b((outage|impact|errors?|failures?) (began|begins|started|starts)|(began|started) (failing|to fail|timing out)|went down)\b", RegexOptions.IgnoreCase)]
     private static partial Regex ImpactBegan();
 
     [GeneratedRegex(@"\b(investigat\w*|began|started|check(ed|ing)|look(ed|ing) (at|into)|analy[sz]\w*|examin\w*|review(ed|ing)|tun(ed|ing)|optimi[sz]\w*)\b", RegexOptions.IgnoreCase)]

@@ -99,6 +99,41 @@ public sealed class PostmortemImportTests
     }
 
     [Fact]
+    public void The_google_sre_template_is_read_with_its_action_item_table_lessons_and_dated_timeline()
+    {
+        var (incident, problems, layout) = Import("sre-template-search-overload.md");
+
+        Assert.Equal("Google SRE postmortem template", layout);
+        Assert.StartsWith("Cascading failure due to combination", incident.RootCause, StringComparison.Ordinal);
+        Assert.Equal(["Trigger: Latent bug triggered by sudden increase in traffic."], incident.ContributingFactors);
+        Assert.StartsWith("Directed traffic to sacrificial cluster", incident.Resolution, StringComparison.Ordinal);
+        Assert.Contains("Detection: Borgmon detected high level of HTTP 500s", incident.Summary, StringComparison.Ordinal);
+        Assert.Equal(["Monitoring quickly alerted us to high rate (reaching ~100%) of HTTP 500s"], incident.Lessons.WentWell);
+        Assert.Equal(["We're inexperienced at responding to cascading failure"], incident.Lessons.WentWrong);
+        Assert.Single(incident.Lessons.Lucky);
+        Assert.Equal(
+            [("Update playbook with instructions for responding to cascading failure", ActionKind.Mitigate, "jennifer", ActionStatus.Done, (string?)null),
+                ("Use flux capacitor to balance load between clusters", ActionKind.Prevent, "martym", ActionStatus.Open, "Bug 5554823"),
+                ("Schedule cascading failure test during next DiRT", ActionKind.Process, "docbrown", ActionStatus.Open, null)],
+            incident.ActionItems.Select(a => (a.Title, a.Kind, a.Owner!, a.Status, a.Link)));
+        Assert.Equal(Utc(2015, 10, 21, 14, 51), incident.Timeline[0].At); // the date from the **Date** line
+        Assert.Equal(EntryKind.ImpactStart, incident.Timeline.Single(e => e.Text.StartsWith("OUTAGE BEGINS", StringComparison.Ordinal)).Kind);
+        Assert.Equal(EntryKind.Acknowledgement, incident.Timeline.Single(e => e.Text.StartsWith("INCIDENT BEGINS", StringComparison.Ordinal)).Kind);
+        Assert.Equal(EntryKind.Note, incident.Timeline[0].Kind); // "a sonnet has been discovered" is news, not a root cause
+        Assert.Equal(["the record keeps no authors; not read", "the document's status is not the review's (set that with `incident status`); not read"],
+            problems.Select(p => p.Reason));
+
+        var measures = IncidentAnalysis.Analyze(incident);
+        Assert.Equal(TimeSpan.FromMinutes(1), measures.TimeToDetect);       // 14:54 outage → 14:55 pager storm
+        Assert.Equal(TimeSpan.FromMinutes(7), measures.TimeToAcknowledge);  // 15:01 incident declared
+        Assert.Equal(TimeSpan.FromMinutes(34), measures.TimeToRootCause);   // 15:28 the leak found
+        Assert.Equal(TimeSpan.FromMinutes(39), measures.TimeToMitigate);    // 15:33 OUTAGE MITIGATED
+        Assert.Equal(TimeSpan.FromMinutes(66), measures.TimeToResolve);     // 16:00 OUTAGE ENDS: "down for 66 minutes"
+        Assert.Equal(TimeSpan.FromMinutes(25), measures.MisleadingTime);    // the index rollback, 15:03–15:28
+        Assert.Equal(25.0 / 66, measures.MisleadingShare, 6);
+    }
+
+    [Fact]
     public void Windows_line_endings_give_the_same_record_and_the_same_line_numbers()
     {
         var text = File.ReadAllText(RepositoryFiles.Path("tests", "PoolGuard.Tests", "Incidents", "Fixtures", "overnight-replica-lag.md"));

@@ -24,6 +24,7 @@ public sealed class RoundTripTests
     [Theory]
     [InlineData("unlimited-pool-outage.md")]
     [InlineData("overnight-replica-lag.md")]
+    [InlineData("sre-template-search-overload.md")]
     public void An_imported_postmortem_survives_export_and_import(string fixture) =>
         AssertRoundTrip(PostmortemImporter.Import(File.ReadAllText(RepositoryFiles.Path("tests", "PoolGuard.Tests", "Incidents", "Fixtures", fixture)), new ImportOptions()).Incident);
 
