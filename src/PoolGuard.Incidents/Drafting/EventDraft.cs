@@ -28,6 +28,7 @@ public static class EventDraft
     public static ImportResult FromLines(IEnumerable<string> lines, DraftOptions options)
     {
         var entries = new List<TimelineEntry>();
+        var pools = new List<string>(); // in the order the events name them, for the title
         var problems = new List<ImportProblem>();
         var number = 0;
         foreach (var line in lines)
@@ -47,6 +48,10 @@ public static class EventDraft
                 continue;
             }
             entries.Add(new TimelineEntry(read.Time, kind, Text(read)) { Source = IncidentAnalysis.PoolGuardSource, Evidence = [$"event seq {read.Seq}"] });
+            if (read.Pool is { } pool && pool.Contains('/') && !pools.Contains(pool))
+            {
+                pools.Add(pool);
+            }
         }
         if (entries.Count == 0)
         {
@@ -55,7 +60,6 @@ public static class EventDraft
                 : $"no gateway events between {Show(options.From, "the start")} and {Show(options.To, "the end")}");
         }
         entries = [.. entries.OrderBy(e => e.At)];
-        var pools = entries.Select(e => e.Text.Split(':', 2)[0]).Where(p => p.Contains('/')).Distinct().ToList();
         var title = options.Title ?? $"Draft from the gateway's events{(pools.Count > 0 ? " on " + string.Join(", ", pools.Take(3)) : "")}";
         var id = options.Id ?? $"{entries[0].At.UtcDateTime:yyyy-MM-dd-HHmm}-draft";
         return new ImportResult(new Incident(id, title) { Status = IncidentStatus.Draft, Severity = "unknown", Timeline = entries }, problems, "gateway event log (JSON lines)");

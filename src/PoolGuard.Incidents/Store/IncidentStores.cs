@@ -40,7 +40,6 @@ public static class IncidentStores
             builder.Password = password;
         }
         builder.ApplicationName ??= "poolguard incident";
-        builder.Timeout = builder.Timeout == 15 ? 10 : builder.Timeout;
         return new PostgresIncidentStore(builder.ConnectionString, $"{builder.Host}:{builder.Port}/{builder.Database}");
     }
 
